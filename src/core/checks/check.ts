@@ -1,0 +1,60 @@
+import type { CheckInfo } from '../../shared/catalogue'
+import type { Finding, Severity, Status } from '../../shared/finding'
+import type { Evidence } from '../../shared/finding'
+import type { Workspace } from '../../shared/workspace'
+import type { Logger } from '../log'
+import type { Network } from '../net/network'
+
+/** What a check receives: the world as the workspace describes it. */
+export interface CheckContext {
+  readonly workspace: Workspace
+  readonly net: Network
+  /** The clock; tests hand in a fixed one. */
+  readonly now: () => Date
+  /** Aborted when the check times out or the audit is cancelled. */
+  readonly signal: AbortSignal
+  readonly log: Logger
+  /**
+   * Runs a probe once per audit and shares its result: several checks
+   * read the same TLS handshake or DNS answer.
+   */
+  probe<T>(key: string, run: (signal: AbortSignal) => Promise<T>): Promise<T>
+}
+
+/**
+ * A check: which targets it looks at, and a plain async function that
+ * judges one target. Expected failures are findings, never throws.
+ */
+export interface Check {
+  readonly info: CheckInfo
+  targets(workspace: Workspace): readonly string[]
+  run(target: string, context: CheckContext): Promise<readonly Finding[]>
+}
+
+export interface Verdict {
+  readonly status: Status
+  readonly severity: Severity
+  readonly title: string
+  readonly detail: string
+  readonly evidence?: Evidence
+  readonly fix?: string
+}
+
+/** Builds a finding of `info`'s check for `target`. */
+export function finding(
+  info: CheckInfo,
+  target: string,
+  verdict: Verdict,
+): Finding {
+  return {
+    check: info.id,
+    stage: info.stage,
+    target,
+    status: verdict.status,
+    severity: verdict.severity,
+    title: verdict.title,
+    detail: verdict.detail,
+    evidence: verdict.evidence ?? {},
+    fix: verdict.fix ?? '',
+  }
+}

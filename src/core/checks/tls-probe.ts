@@ -1,0 +1,100 @@
+import type { Evidence } from '../../shared/finding'
+import { DnsError } from '../net/resolver'
+import { TlsError, type CertificateInfo, type TlsReport } from '../net/tls'
+import type { CheckContext, Verdict } from './check'
+
+/** One handshake per host and audit, shared by every tls.* check. */
+export function tlsProbe(
+  host: string,
+  context: CheckContext,
+): Promise<TlsReport> {
+  return context.probe(`tls:${host}`, (signal) =>
+    context.net.inspectTls({ host, signal }),
+  )
+}
+
+/**
+ * The verdict when no handshake happened: nothing listening is a failure
+ * of the site; a timeout or a DNS problem means we could not decide.
+ */
+export function unreachableVerdict(host: string, error: unknown): Verdict {
+  if (error instanceof TlsError && error.code === 'ECONNREFUSED') {
+    return {
+      status: 'fail',
+      severity: 'blocker',
+      title: `${host} does not accept HTTPS connections`,
+      detail: `${error.reason}: browsers cannot open https://${host}.`,
+      evidence: { error: error.reason, port: error.port },
+      fix:
+        `Serve HTTPS for ${host} on port ${error.port}, or remove the name ` +
+        'from the workspace if it is not part of the site.',
+    }
+  }
+  if (
+    error instanceof TlsError &&
+    error.phase === 'handshake' &&
+    error.code !== 'ETIMEDOUT'
+  ) {
+    return {
+      status: 'fail',
+      severity: 'blocker',
+      title: `The TLS handshake with ${host} fails`,
+      detail: `${error.reason}.`,
+      evidence: { error: error.reason, port: error.port },
+      fix:
+        'Check the server or edge TLS configuration for this host: it must ' +
+        'offer TLS 1.2 or 1.3 with a certificate for the name.',
+    }
+  }
+  if (error instanceof TlsError || error instanceof DnsError) {
+    return {
+      status: 'error',
+      severity: 'high',
+      title: `Could not check the certificate of ${host}`,
+      detail: `${error.message}.`,
+      evidence: { error: error.reason },
+      fix:
+        error instanceof DnsError
+          ? `Make sure ${host} resolves, then run the check again.`
+          : 'Run the check again; if it keeps timing out, check that the ' +
+            'host is up and reachable from this computer.',
+    }
+  }
+  throw error
+}
+
+/** The certificate fields a person needs, for evidence. */
+export function certificateEvidence(cert: CertificateInfo): Evidence {
+  return {
+    subject: cert.subject,
+    issuer: cert.issuer,
+    validFrom: cert.validFrom,
+    validTo: cert.validTo,
+    subjectAltNames: cert.subjectAltNames,
+    key: cert.keyBits
+      ? `${cert.keyType} ${cert.keyBits} bits`
+      : cert.curve
+        ? `${cert.keyType} ${cert.curve}`
+        : cert.keyType,
+    signatureAlgorithm: cert.signatureAlgorithm ?? 'unknown',
+    fingerprintSha256: cert.fingerprint256,
+  }
+}
+
+/** The handshake facts every tls.* finding shows. */
+export function handshakeEvidence(report: TlsReport): Evidence {
+  return {
+    endpoint: `${report.host}:${report.port}${report.address ? ` (${report.address})` : ''}`,
+    protocol: report.protocol,
+    cipher: report.cipher,
+    chain: report.chain.map((c) => c.subject),
+    handshakeMs: report.timings.handshake,
+  }
+}
+
+const DAY_MS = 86_400_000
+
+/** Whole days from `now` until `date` (negative once it has passed). */
+export function daysUntil(date: string, now: Date): number {
+  return Math.floor((Date.parse(date) - now.getTime()) / DAY_MS)
+}

@@ -1,0 +1,327 @@
+import http, { type IncomingMessage } from 'node:http'
+import https from 'node:https'
+import { formatSeconds, LaunchReadyError, messageOf } from '../errors'
+import type { LookupFunction } from './resolver'
+
+/**
+ * The phases of one HTTP exchange, in milliseconds each, the way a
+ * browser's network panel shows them. `dns` and `tls` are absent when the
+ * request had no name to look up or no TLS.
+ */
+export interface HttpTimings {
+  readonly dns?: number
+  readonly connect: number
+  readonly tls?: number
+  readonly firstByte: number
+  readonly download: number
+  readonly total: number
+}
+
+export type HttpHeaders = Readonly<Record<string, string | readonly string[]>>
+
+export interface HttpResponse {
+  readonly url: string
+  readonly status: number
+  readonly headers: HttpHeaders
+  readonly body: Buffer
+  /** True when the body was cut at `maxBodyBytes`. */
+  readonly truncated: boolean
+  readonly remoteAddress?: string
+  readonly timings: HttpTimings
+}
+
+/** Where in the exchange a request failed. */
+export type HttpPhase = 'dns' | 'connect' | 'tls' | 'headers' | 'body'
+
+/** A request that got no usable response, with the phase it died in. */
+export class HttpError extends LaunchReadyError {
+  override name = 'HttpError' as const
+
+  constructor(
+    readonly url: string,
+    readonly phase: HttpPhase,
+    reason: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`fetch ${url}`, reason, undefined, options)
+  }
+}
+
+export interface HttpClientOptions {
+  readonly lookup?: LookupFunction
+  /** Certificates to trust for https; replaces the defaults when given. */
+  readonly ca?: readonly string[]
+  readonly timeoutMs?: number
+  readonly maxBodyBytes?: number
+  readonly userAgent?: string
+}
+
+export interface RequestOptions {
+  readonly method?: string
+  readonly headers?: Readonly<Record<string, string>>
+  readonly timeoutMs?: number
+  readonly maxBodyBytes?: number
+  readonly signal?: AbortSignal
+}
+
+/** How a chain of redirects ended when it did not reach a final page. */
+export type RedirectProblem =
+  | { readonly kind: 'loop'; readonly url: string }
+  | { readonly kind: 'too-many'; readonly limit: number }
+  | { readonly kind: 'error'; readonly error: HttpError }
+
+export interface RedirectChain {
+  /** Every response in order; the last is final unless `problem` is set. */
+  readonly hops: readonly HttpResponse[]
+  readonly problem?: RedirectProblem
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+/** True for a status that sends the client somewhere else. */
+export function isRedirect(status: number): boolean {
+  return REDIRECT_STATUSES.has(status)
+}
+
+/** A header's value as one string (repeated headers joined by ", "). */
+export function header(headers: HttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()]
+  return typeof value === 'string' ? value : value?.join(', ')
+}
+
+/**
+ * An HTTP client for probes: one fresh connection per request (so every
+ * timing phase is real), the workspace's DNS servers and trusted CAs, a
+ * hard deadline per request, and a cap on how much body it reads.
+ * Certificate problems are not fatal here; the TLS checks judge them.
+ */
+export class HttpClient {
+  readonly #options: HttpClientOptions
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#options = options
+  }
+
+  /** Sends one request and reads its response; never follows redirects. */
+  request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 10_000
+    const maxBody =
+      options.maxBodyBytes ?? this.#options.maxBodyBytes ?? 1 << 20
+    const target = new URL(url)
+    const secure = target.protocol === 'https:'
+    const transport = secure ? https : http
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const start = performance.now()
+      const marks: Partial<
+        Record<'dns' | 'connect' | 'tls' | 'headers', number>
+      > = {}
+      let phase: HttpPhase = 'dns'
+      let settled = false
+
+      const fail = (reason: string, code?: string, cause?: unknown) => {
+        if (settled) return
+        settled = true
+        cleanup()
+        req.destroy()
+        reject(new HttpError(url, phase, reason, code, { cause }))
+      }
+
+      const req = transport.request(target, {
+        method: options.method ?? 'GET',
+        headers: {
+          'user-agent': this.#options.userAgent ?? 'LaunchReady/0.1',
+          accept: '*/*',
+          ...options.headers,
+        },
+        agent: false,
+        lookup: this.#options.lookup,
+        ca: this.#options.ca ? [...this.#options.ca] : undefined,
+        rejectUnauthorized: false,
+        servername: secure
+          ? target.hostname.replace(/^\[|\]$/g, '')
+          : undefined,
+      })
+
+      const timer = setTimeout(
+        () =>
+          fail(
+            `timed out after ${formatSeconds(timeoutMs)} ${waitingFor(phase)}`,
+            'ETIMEDOUT',
+          ),
+        timeoutMs,
+      )
+      const onAbort = () => fail('the audit was cancelled', 'ABORT_ERR')
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      const cleanup = () => {
+        clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
+      }
+      if (options.signal?.aborted) return onAbort()
+
+      req.on('socket', (socket) => {
+        socket.once('lookup', () => {
+          marks.dns = performance.now()
+          phase = 'connect'
+        })
+        socket.once('connect', () => {
+          marks.connect = performance.now()
+          phase = secure ? 'tls' : 'headers'
+        })
+        socket.once('secureConnect', () => {
+          marks.tls = performance.now()
+          phase = 'headers'
+        })
+      })
+
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        fail(describeSocketError(error), error.code, error)
+      })
+
+      req.on('response', (res: IncomingMessage) => {
+        marks.headers = performance.now()
+        phase = 'body'
+        const chunks: Buffer[] = []
+        let received = 0
+        let truncated = false
+        const finish = () => {
+          if (settled) return
+          settled = true
+          cleanup()
+          const end = performance.now()
+          resolve({
+            url,
+            status: res.statusCode ?? 0,
+            headers: res.headers as HttpHeaders,
+            body: Buffer.concat(chunks),
+            truncated,
+            remoteAddress: res.socket?.remoteAddress,
+            timings: computeTimings(start, marks, end, secure),
+          })
+          res.destroy()
+        }
+        res.on('data', (chunk: Buffer) => {
+          const room = maxBody - received
+          if (chunk.length >= room) {
+            chunks.push(chunk.subarray(0, room))
+            received = maxBody
+            truncated =
+              chunk.length > room || res.readableLength > 0 || !res.complete
+            finish()
+            return
+          }
+          chunks.push(chunk)
+          received += chunk.length
+        })
+        res.on('end', finish)
+        res.on('error', (error) =>
+          fail(describeSocketError(error), undefined, error),
+        )
+        res.on('close', () => {
+          if (!res.complete) fail('the server closed the connection mid-body')
+        })
+      })
+
+      req.end()
+    })
+  }
+
+  /**
+   * Follows redirects from `url`, recording every hop, and stops at a
+   * loop, at `maxHops` redirects or at the first failed request.
+   */
+  async follow(
+    url: string,
+    options: RequestOptions & { readonly maxHops?: number } = {},
+  ): Promise<RedirectChain> {
+    const maxHops = options.maxHops ?? 10
+    const hops: HttpResponse[] = []
+    const seen = new Set<string>()
+    let next = url
+    for (;;) {
+      seen.add(next)
+      let response: HttpResponse
+      try {
+        response = await this.request(next, {
+          ...options,
+          maxBodyBytes: 64 * 1024,
+        })
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error
+        return { hops, problem: { kind: 'error', error } }
+      }
+      hops.push(response)
+      const location = header(response.headers, 'location')
+      if (!isRedirect(response.status) || !location) return { hops }
+      next = new URL(location, next).href
+      if (seen.has(next)) return { hops, problem: { kind: 'loop', url: next } }
+      if (hops.length > maxHops)
+        return { hops, problem: { kind: 'too-many', limit: maxHops } }
+    }
+  }
+}
+
+function computeTimings(
+  start: number,
+  marks: Partial<Record<'dns' | 'connect' | 'tls' | 'headers', number>>,
+  end: number,
+  secure: boolean,
+): HttpTimings {
+  const ms = (n: number) => Math.round(n * 10) / 10
+  const dnsEnd = marks.dns ?? start
+  const connectEnd = marks.connect ?? dnsEnd
+  const tlsEnd = marks.tls ?? connectEnd
+  const headers = marks.headers ?? end
+  return {
+    ...(marks.dns !== undefined ? { dns: ms(dnsEnd - start) } : {}),
+    connect: ms(connectEnd - dnsEnd),
+    ...(secure ? { tls: ms(tlsEnd - connectEnd) } : {}),
+    firstByte: ms(headers - tlsEnd),
+    download: ms(end - headers),
+    total: ms(end - start),
+  }
+}
+
+function waitingFor(phase: HttpPhase): string {
+  switch (phase) {
+    case 'dns':
+      return 'resolving the name'
+    case 'connect':
+      return 'connecting'
+    case 'tls':
+      return 'in the TLS handshake'
+    case 'headers':
+      return 'waiting for the response headers'
+    case 'body':
+      return 'reading the response body'
+  }
+}
+
+/** Socket errors in words, without Node's transport noise. */
+export function describeSocketError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused (nothing listens on that port)'
+    case 'ECONNRESET':
+      return 'the server reset the connection'
+    case 'ENOTFOUND':
+      return 'the name does not resolve'
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'the address is unreachable'
+    case 'EPROTO':
+      return `the TLS handshake failed (${firstLine(error.message)})`
+    case 'HPE_HEADER_OVERFLOW':
+      return 'the response headers are larger than the client accepts'
+    default:
+      if (error.code?.startsWith('HPE_')) {
+        return `the server sent a malformed HTTP response (${error.code})`
+      }
+      return firstLine(messageOf(error))
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text
+}

@@ -1,0 +1,213 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type {
+  Evidence,
+  Finding,
+  Severity,
+  StageNumber,
+  Status,
+} from '../../shared/finding'
+import type { AuditOutcome, AuditResult } from '../runner/run-checks'
+import { MIGRATIONS } from './migrations'
+
+/** A stored audit run. */
+export interface RunRecord {
+  readonly id: number
+  readonly workspace: string
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly durationMs: number
+  readonly outcome: AuditOutcome
+  readonly findings: readonly Finding[]
+}
+
+/** One past verdict of one check on one target. */
+export interface HistoryEntry {
+  readonly runId: number
+  readonly startedAt: string
+  readonly status: Status
+  readonly severity: Severity
+  readonly title: string
+}
+
+export interface StoreOptions {
+  /** Path of a better-sqlite3 native binding built for this runtime. */
+  readonly nativeBinding?: string
+}
+
+interface FindingRow {
+  run_id: number
+  check_id: string
+  stage: number
+  status: Status
+  severity: Severity
+  target: string
+  title: string
+  detail: string
+  evidence: string
+  fix: string
+}
+
+interface RunRow {
+  id: number
+  workspace: string
+  started_at: string
+  finished_at: string
+  duration_ms: number
+  outcome: AuditOutcome
+}
+
+/**
+ * The audit history: runs and their findings in SQLite, in WAL mode so
+ * the UI can read while a run is written, each run written in one
+ * transaction so a crash never leaves half a run.
+ */
+export class Store {
+  readonly #db: Database.Database
+
+  constructor(file: string, options: StoreOptions = {}) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+    this.#db = new Database(file, { nativeBinding: options.nativeBinding })
+    this.#db.pragma('journal_mode = WAL')
+    this.#db.pragma('foreign_keys = ON')
+    this.#db.pragma('busy_timeout = 5000')
+    migrate(this.#db)
+  }
+
+  /** The schema version this database is at. */
+  get version(): number {
+    return this.#db.pragma('user_version', { simple: true }) as number
+  }
+
+  /** Saves a finished audit; returns the new run's id. */
+  saveRun(workspace: string, result: AuditResult): number {
+    const insertRun = this.#db.prepare(
+      `INSERT INTO runs (workspace, started_at, finished_at, duration_ms, outcome, finding_count)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    const insertFinding = this.#db.prepare(
+      `INSERT INTO findings (run_id, check_id, stage, status, severity, target, title, detail, evidence, fix)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    const save = this.#db.transaction(() => {
+      const { lastInsertRowid } = insertRun.run(
+        workspace,
+        result.startedAt,
+        result.finishedAt,
+        result.durationMs,
+        result.outcome,
+        result.findings.length,
+      )
+      const runId = Number(lastInsertRowid)
+      for (const f of result.findings) {
+        insertFinding.run(
+          runId,
+          f.check,
+          f.stage,
+          f.status,
+          f.severity,
+          f.target,
+          f.title,
+          f.detail,
+          JSON.stringify(f.evidence),
+          f.fix,
+        )
+      }
+      return runId
+    })
+    return save()
+  }
+
+  /** The most recent run of a workspace, with its findings. */
+  lastRun(workspace: string): RunRecord | undefined {
+    const row = this.#db
+      .prepare<[string], RunRow>(
+        'SELECT * FROM runs WHERE workspace = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(workspace)
+    return row && this.#withFindings(row)
+  }
+
+  /** A run by id, with its findings. */
+  run(id: number): RunRecord | undefined {
+    const row = this.#db
+      .prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?')
+      .get(id)
+    return row && this.#withFindings(row)
+  }
+
+  /** How one check judged one target over the last `limit` runs, newest first. */
+  checkHistory(
+    workspace: string,
+    check: string,
+    target: string,
+    limit = 50,
+  ): readonly HistoryEntry[] {
+    return this.#db
+      .prepare<[string, string, string, number], HistoryEntry>(
+        `SELECT r.id AS runId, r.started_at AS startedAt, f.status, f.severity, f.title
+         FROM findings f JOIN runs r ON r.id = f.run_id
+         WHERE r.workspace = ? AND f.check_id = ? AND f.target = ?
+         ORDER BY r.id DESC LIMIT ?`,
+      )
+      .all(workspace, check, target, limit)
+  }
+
+  /** Runs `PRAGMA integrity_check`; 'ok' when the file is sound. */
+  integrityCheck(): string {
+    return this.#db.pragma('integrity_check', { simple: true }) as string
+  }
+
+  close(): void {
+    this.#db.close()
+  }
+
+  #withFindings(row: RunRow): RunRecord {
+    const findings = this.#db
+      .prepare<[number], FindingRow>(
+        'SELECT * FROM findings WHERE run_id = ? ORDER BY id',
+      )
+      .all(row.id)
+      .map(toFinding)
+    return {
+      id: row.id,
+      workspace: row.workspace,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      durationMs: row.duration_ms,
+      outcome: row.outcome,
+      findings,
+    }
+  }
+}
+
+function toFinding(row: FindingRow): Finding {
+  return {
+    check: row.check_id,
+    stage: row.stage as StageNumber,
+    status: row.status,
+    severity: row.severity,
+    target: row.target,
+    title: row.title,
+    detail: row.detail,
+    evidence: JSON.parse(row.evidence) as Evidence,
+    fix: row.fix,
+  }
+}
+
+/** Brings a database up to the newest schema, one migration at a time. */
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The history database is at schema ${current}, newer than this app knows (${MIGRATIONS.length}). Update Launch Ready.`,
+    )
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version - 1]!)
+      db.pragma(`user_version = ${version}`)
+    })()
+  }
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod'
+import type { Finding } from './finding'
+import type { Workspace } from './workspace'
+import { SECRET_NAME } from './workspace'
+
+/**
+ * The one contract between the renderer and the main process. Each
+ * channel maps to the schema its request must pass and the type of its
+ * response; main, preload and renderer all derive their types from here.
+ * Channel names are `<domain>:<method>`, and the preload turns them into
+ * `api.<domain>.<method>()`.
+ */
+
+/** Every response crosses the boundary as a value, never as a throw. */
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string }
+
+/** A workspace as the renderer sees it: references, never secret values. */
+export interface WorkspaceView {
+  readonly file: string
+  readonly workspace: Workspace
+  /** Values that look like real secrets, to be moved to the keychain. */
+  readonly warnings: readonly {
+    readonly path: string
+    readonly message: string
+    readonly line?: number
+  }[]
+}
+
+/** A finished (or stopped) audit. */
+export interface RunView {
+  readonly id?: number
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly durationMs: number
+  readonly outcome: 'completed' | 'cancelled' | 'deadline'
+  readonly findings: readonly Finding[]
+}
+
+export interface HistoryView {
+  readonly runId: number
+  readonly startedAt: string
+  readonly status: Finding['status']
+  readonly severity: Finding['severity']
+  readonly title: string
+}
+
+/** A credential by name: whether it is stored and whether the workspace uses it. */
+export interface SecretView {
+  readonly name: string
+  readonly stored: boolean
+  readonly referenced: boolean
+}
+
+export type ProgressEvent =
+  | { readonly type: 'started'; readonly total: number }
+  | {
+      readonly type: 'check-started'
+      readonly check: string
+      readonly target: string
+    }
+  | {
+      readonly type: 'check-finished'
+      readonly check: string
+      readonly target: string
+      readonly findings: readonly Finding[]
+      readonly done: number
+      readonly total: number
+    }
+
+const workspacePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => /\.(launchready\.)?(ya?ml|json)$/i.test(p), {
+    message: 'must be a .launchready.yaml or .json file',
+  })
+
+const secretName = z
+  .string()
+  .max(64)
+  .regex(SECRET_NAME, 'must be 1–64 lowercase letters, digits, ".", "_" or "-"')
+
+const checkId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9.-]+$/)
+
+/** A channel: its request schema, and its response type (types only). */
+export interface Channel<Request extends z.ZodType, Response> {
+  readonly request: Request
+  readonly response?: Response
+}
+
+const channel =
+  <Response>() =>
+  <Request extends z.ZodType>(
+    request: Request,
+  ): Channel<Request, Response> => ({
+    request,
+  })
+
+const none = z.strictObject({})
+
+export const INVOKE = {
+  /** Opens a workspace: the given file, or one the user picks. */
+  'workspace:open': channel<WorkspaceView | null>()(
+    z.strictObject({ path: workspacePath.optional() }),
+  ),
+  /** Writes a new workspace from the short form, where the user picks. */
+  'workspace:create': channel<WorkspaceView | null>()(
+    z.strictObject({
+      path: workspacePath.optional(),
+      name: z.string().trim().min(1).max(200),
+      domain: z.string().trim().min(1).max(253),
+      canonicalOrigin: z.string().trim().min(1).max(300),
+      subdomains: z.array(z.string().trim().min(1).max(253)).max(100),
+    }),
+  ),
+  'workspace:current': channel<WorkspaceView | null>()(none),
+  'workspace:recent': channel<readonly string[]>()(none),
+  /** Runs the audit (all checks, or those named). */
+  'audit:run': channel<RunView>()(
+    z.strictObject({ only: z.array(checkId).max(100).optional() }),
+  ),
+  'audit:cancel': channel<boolean>()(none),
+  'audit:last': channel<RunView | null>()(none),
+  'audit:history': channel<readonly HistoryView[]>()(
+    z.strictObject({ check: checkId, target: z.string().min(1).max(253) }),
+  ),
+  'secret:list': channel<readonly SecretView[]>()(none),
+  /** Stores a value; the one way a secret crosses the boundary. */
+  'secret:set': channel<void>()(
+    z.strictObject({ name: secretName, value: z.string().min(1).max(16_384) }),
+  ),
+  'secret:delete': channel<boolean>()(z.strictObject({ name: secretName })),
+} as const
+
+/** Messages main sends on its own, with their payload types. */
+export interface Events {
+  'audit:progress': ProgressEvent
+  /** A workspace opened from outside: second instance, file association. */
+  'workspace:opened': WorkspaceView
+  /** The tray asked for an audit. */
+  'audit:requested': Record<string, never>
+}
+
+export type InvokeChannel = keyof typeof INVOKE
+export type EventChannel = keyof Events
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'audit:progress',
+  'workspace:opened',
+  'audit:requested',
+]
+
+export type RequestOf<C extends InvokeChannel> = z.input<
+  (typeof INVOKE)[C]['request']
+>
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<
+  (typeof INVOKE)[C]['request']
+>
+export type ResponseOf<C extends InvokeChannel> = Exclude<
+  (typeof INVOKE)[C]['response'],
+  undefined
+>

@@ -1,0 +1,136 @@
+import { z } from 'zod'
+
+/**
+ * The workspace file, schema version 1. An engineer writes it by hand and
+ * hands it over; the founder opens it. Secret values never appear here:
+ * fields that need one hold a `secret:NAME` reference to the keychain.
+ */
+
+export const WORKSPACE_VERSION = 1
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i
+
+/** True for a DNS name of letters, digits and hyphens (RFC 1123). */
+export function isHostname(value: string): boolean {
+  if (value.length === 0 || value.length > 253) return false
+  return value
+    .replace(/\.$/, '')
+    .split('.')
+    .every((l) => HOST_LABEL.test(l))
+}
+
+const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(isHostname, 'must be a host name such as "shop.example.com"')
+
+/** `secret:NAME` — a value kept in the OS keychain under NAME. */
+export const SECRET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
+const SECRET_REF = /^secret:([a-z0-9][a-z0-9._-]{0,63})$/
+
+export const secretRef = z
+  .string()
+  .regex(
+    SECRET_REF,
+    'must be a keychain reference such as "secret:smtp-password"',
+  )
+
+/** The keychain name in a `secret:NAME` reference, or undefined. */
+export function secretRefName(value: string): string | undefined {
+  return SECRET_REF.exec(value)?.[1]
+}
+
+/** "host", "host:port", "[v6]:port" — a DNS server to ask. */
+const hostPort = z
+  .string()
+  .trim()
+  .regex(
+    /^(\[[0-9a-f:.]+\]|[0-9a-z.-]+)(:\d{1,5})?$/i,
+    'must be "address" or "address:port", e.g. "127.0.0.1:5353"',
+  )
+
+const port = z.number().int().min(1).max(65535)
+
+const origin = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => new URL(u).pathname === '/' && !new URL(u).search, {
+    message: 'must be an origin with no path, e.g. "https://shop.example.com"',
+  })
+  .transform((u) => new URL(u).origin)
+
+export const EndpointSchema = z.strictObject({
+  name: z.string().min(1).max(120),
+  url: z.url({ protocol: /^https?$/ }),
+  method: z
+    .enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])
+    .default('GET'),
+  kind: z.enum(['read', 'write']).default('read'),
+  safeToRepeat: z.boolean().default(false),
+  headers: z.record(z.string(), z.string()).default({}),
+})
+
+export const EmailSchema = z.strictObject({
+  domain: hostname.optional(),
+  approvedSenders: z.array(z.string().min(1)).default([]),
+  dkimSelectors: z.array(z.string().min(1)).default([]),
+  smtp: z
+    .strictObject({
+      host: hostname,
+      port: port.default(587),
+      username: z.string().optional(),
+      password: secretRef.optional(),
+      from: z.email().optional(),
+    })
+    .optional(),
+})
+
+export const NetworkSchema = z.strictObject({
+  /** DNS servers to ask instead of the system's, e.g. a private zone. */
+  resolvers: z.array(hostPort).default([]),
+  /** An extra CA certificate file (PEM) to trust, relative to the file. */
+  caFile: z.string().min(1).optional(),
+  /** Ports for sites that serve on non-standard ones (staging, tests). */
+  httpPort: port.default(80),
+  httpsPort: port.default(443),
+})
+
+export const ChecklistItemSchema = z.strictObject({
+  id: z.string().min(1),
+  done: z.boolean().default(false),
+  owner: z.string().optional(),
+  date: z.iso.date().optional(),
+  note: z.string().optional(),
+})
+
+export const WorkspaceSchema = z.strictObject({
+  version: z.literal(WORKSPACE_VERSION),
+  name: z.string().trim().min(1).max(200),
+  domain: hostname,
+  canonicalOrigin: origin,
+  subdomains: z.array(hostname).default([]),
+  endpoints: z.array(EndpointSchema).default([]),
+  email: EmailSchema.optional(),
+  network: NetworkSchema.default({
+    resolvers: [],
+    httpPort: 80,
+    httpsPort: 443,
+  }),
+  checklist: z.array(ChecklistItemSchema).default([]),
+})
+
+export type Workspace = z.infer<typeof WorkspaceSchema>
+export type WorkspaceInput = z.input<typeof WorkspaceSchema>
+export type Endpoint = z.infer<typeof EndpointSchema>
+
+/**
+ * The hosts the domain checks look at: apex, www and every subdomain,
+ * each once. A subdomain may be written as a label ("admin") or in full.
+ */
+export function workspaceHosts(ws: Pick<Workspace, 'domain' | 'subdomains'>) {
+  const full = (name: string) =>
+    name.includes('.') ? name.replace(/\.$/, '') : `${name}.${ws.domain}`
+  return [
+    ...new Set([ws.domain, `www.${ws.domain}`, ...ws.subdomains.map(full)]),
+  ]
+}
