@@ -1,0 +1,263 @@
+import type {
+  HistoryView,
+  ProgressEvent,
+  RunView,
+  SecretView,
+  WorkspaceView,
+} from '../../shared/ipc'
+import type { Finding } from '../../shared/finding'
+import {
+  secretRefName,
+  WORKSPACE_VERSION,
+  type WorkspaceInput,
+} from '../../shared/workspace'
+import { selectChecks } from '../checks/registry'
+import { LaunchReadyError } from '../errors'
+import { silentLogger, type Logger } from '../log'
+import { createNetwork } from '../net/network'
+import { newFailures } from '../runner/regressions'
+import { runAudit, type AuditResult } from '../runner/run-checks'
+import type { Store } from '../store/store'
+import type { Vault } from '../vault/vault'
+import { loadWorkspace, type LoadedWorkspace } from '../workspace/load'
+import { createWorkspace } from '../workspace/save'
+import { secretLikeValue } from '../workspace/secret-values'
+import type { RecentFiles } from './recent'
+
+export interface SessionOptions {
+  readonly store: Store
+  readonly vault: Vault
+  readonly recent: RecentFiles
+  readonly log?: Logger
+  readonly now?: () => Date
+  /** Audit progress, for the window. */
+  readonly onProgress?: (event: ProgressEvent) => void
+  /**
+   * A finished audit, with the findings that passed last time and fail
+   * now: the tray and the notifications hang off this.
+   */
+  readonly onAudit?: (run: RunView, regressions: readonly Finding[]) => void
+  /** Per-check timeout and whole-audit deadline, in ms. */
+  readonly checkTimeoutMs?: number
+  readonly deadlineMs?: number
+}
+
+/** The short form the Welcome screen fills in. */
+export interface NewWorkspaceForm {
+  readonly name: string
+  readonly domain: string
+  readonly canonicalOrigin: string
+  readonly subdomains: readonly string[]
+}
+
+/**
+ * What the app is doing for its user: the open workspace, the audit in
+ * progress, history and credentials. Electron-free, so the app, the e2e
+ * bridge and the tests drive the very same code.
+ */
+export class Session {
+  readonly #options: SessionOptions
+  readonly #log: Logger
+  #workspace: LoadedWorkspace | undefined
+  #audit: AbortController | undefined
+
+  constructor(options: SessionOptions) {
+    this.#options = options
+    this.#log = (options.log ?? silentLogger).child('session')
+  }
+
+  get workspace(): LoadedWorkspace | undefined {
+    return this.#workspace
+  }
+
+  async open(path: string): Promise<WorkspaceView> {
+    const loaded = await loadWorkspace(path)
+    this.#workspace = loaded
+    await this.#options.recent.add(loaded.file)
+    this.#log.info('opened workspace', { file: loaded.file })
+    return toView(loaded)
+  }
+
+  async create(path: string, form: NewWorkspaceForm): Promise<WorkspaceView> {
+    const input: WorkspaceInput = {
+      version: WORKSPACE_VERSION,
+      name: form.name,
+      domain: form.domain,
+      canonicalOrigin: form.canonicalOrigin,
+      subdomains: [...form.subdomains],
+    }
+    const loaded = await createWorkspace(path, input)
+    this.#workspace = loaded
+    await this.#options.recent.add(loaded.file)
+    return toView(loaded)
+  }
+
+  current(): WorkspaceView | null {
+    return this.#workspace ? toView(this.#workspace) : null
+  }
+
+  recent(): readonly string[] {
+    return this.#options.recent.list()
+  }
+
+  get auditRunning(): boolean {
+    return this.#audit !== undefined
+  }
+
+  /** Runs the audit of the open workspace and stores it. */
+  async runAudit(only?: readonly string[]): Promise<RunView> {
+    const loaded = this.#requireWorkspace('run the audit')
+    if (this.#audit) {
+      throw new LaunchReadyError(
+        'start the audit',
+        'an audit is already running',
+      )
+    }
+    const { checks, unknown } = selectChecks(only)
+    if (unknown.length > 0) {
+      throw new LaunchReadyError(
+        'start the audit',
+        `unknown check ${unknown.join(', ')}`,
+      )
+    }
+    const controller = new AbortController()
+    this.#audit = controller
+    try {
+      const net = await createNetwork(loaded.workspace, loaded.file)
+      const result = await runAudit({
+        workspace: loaded.workspace,
+        net,
+        checks,
+        signal: controller.signal,
+        now: this.#options.now,
+        log: this.#log,
+        checkTimeoutMs: this.#options.checkTimeoutMs,
+        deadlineMs: this.#options.deadlineMs,
+        onProgress: this.#options.onProgress,
+      })
+      return this.#record(loaded.file, result)
+    } finally {
+      this.#audit = undefined
+    }
+  }
+
+  /** Stops the running audit; false when none was running. */
+  cancelAudit(): boolean {
+    if (!this.#audit) return false
+    this.#audit.abort()
+    return true
+  }
+
+  lastRun(): RunView | null {
+    if (!this.#workspace) return null
+    return this.#options.store.lastRun(this.#workspace.file) ?? null
+  }
+
+  history(check: string, target: string): readonly HistoryView[] {
+    if (!this.#workspace) return []
+    return this.#options.store.checkHistory(this.#workspace.file, check, target)
+  }
+
+  /** Stored names and the names the workspace refers to; never values. */
+  async secrets(): Promise<readonly SecretView[]> {
+    const stored = new Set(await this.#options.vault.list())
+    const referenced = new Set(
+      this.#workspace ? referencedSecrets(this.#workspace) : [],
+    )
+    return [...new Set([...stored, ...referenced])].sort().map((name) => ({
+      name,
+      stored: stored.has(name),
+      referenced: referenced.has(name),
+    }))
+  }
+
+  async setSecret(name: string, value: string): Promise<void> {
+    await this.#options.vault.set(name, value)
+    this.#log.info('stored secret', { name })
+  }
+
+  async deleteSecret(name: string): Promise<boolean> {
+    const deleted = await this.#options.vault.delete(name)
+    this.#log.info('deleted secret', { name, deleted })
+    return deleted
+  }
+
+  #record(file: string, result: AuditResult): RunView {
+    const previous = this.#options.store.lastRun(file)
+    const id = this.#options.store.saveRun(file, result)
+    const run: RunView = { id, ...result }
+    const regressions = previous
+      ? newFailures(previous.findings, result.findings)
+      : []
+    this.#log.info('audit finished', {
+      outcome: result.outcome,
+      findings: result.findings.length,
+      regressions: regressions.length,
+      ms: result.durationMs,
+    })
+    this.#options.onAudit?.(run, regressions)
+    return run
+  }
+
+  #requireWorkspace(action: string): LoadedWorkspace {
+    if (!this.#workspace) {
+      throw new LaunchReadyError(
+        action,
+        'no workspace is open; open or create one first',
+      )
+    }
+    return this.#workspace
+  }
+}
+
+function toView(loaded: LoadedWorkspace): WorkspaceView {
+  return {
+    file: loaded.file,
+    workspace: redactSecretLike(loaded.workspace, ''),
+    warnings: loaded.warnings.map((w) => ({
+      path: w.path,
+      message: w.message,
+      line: w.line,
+    })),
+  }
+}
+
+/**
+ * The workspace with every value that looks like a real secret replaced,
+ * so even a secret pasted into the file never reaches the window.
+ */
+function redactSecretLike<T>(value: T, field: string): T {
+  if (typeof value === 'string') {
+    return (secretLikeValue(field, value) ? REDACTED : value) as T
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => redactSecretLike(v, field)) as T
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redactSecretLike(v, k)]),
+    ) as T
+  }
+  return value
+}
+
+const REDACTED = '[hidden: looks like a secret]'
+
+/** Every `secret:NAME` the workspace refers to. */
+export function referencedSecrets(
+  loaded: Pick<LoadedWorkspace, 'workspace'>,
+): string[] {
+  const names: string[] = []
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const name = secretRefName(value)
+      if (name) names.push(name)
+    } else if (Array.isArray(value)) {
+      value.forEach(visit)
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach(visit)
+    }
+  }
+  visit(loaded.workspace)
+  return [...new Set(names)]
+}
