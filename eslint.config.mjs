@@ -19,6 +19,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bin shim is plain CommonJS, as Node loads it.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The engine runs in the app, the CLI and plain Node tests alike.
     files: ['src/core/**', 'src/cli/**', 'src/shared/**'],
     rules: {

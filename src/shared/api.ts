@@ -1,13 +1,10 @@
 import {
   EVENT_CHANNELS,
-  INVOKE,
+  INVOKE_CHANNELS,
   type EventChannel,
-  type Events,
   type InvokeChannel,
-  type RequestOf,
-  type ResponseOf,
-  type Result,
-} from './ipc'
+} from './channels'
+import type { Events, RequestOf, ResponseOf, Result } from './ipc'
 
 /** How the API reaches main: Electron's ipcRenderer, or a test bridge. */
 export interface Transport {
@@ -52,7 +49,7 @@ export type Api = {
 export function createApi(transport: Transport): Api {
   const api: Record<string, Record<string, unknown>> = {}
   const domain = (name: string) => (api[name] ??= {})
-  for (const channel of Object.keys(INVOKE) as InvokeChannel[]) {
+  for (const channel of INVOKE_CHANNELS) {
     const [d, method] = channel.split(':') as [string, string]
     domain(d)[method] = (request: unknown = {}) =>
       transport.invoke(channel, request)

@@ -1,7 +1,10 @@
 import { z } from 'zod'
+import type { EventChannel, InvokeChannel } from './channels'
 import type { Finding } from './finding'
 import type { Workspace } from './workspace'
 import { SECRET_NAME } from './workspace'
+
+export type { EventChannel, InvokeChannel }
 
 /**
  * The one contract between the renderer and the main process. Each
@@ -136,7 +139,9 @@ export const INVOKE = {
     z.strictObject({ name: secretName, value: z.string().min(1).max(16_384) }),
   ),
   'secret:delete': channel<boolean>()(z.strictObject({ name: secretName })),
-} as const
+} as const satisfies {
+  readonly [C in InvokeChannel]: Channel<z.ZodType, unknown>
+}
 
 /** Messages main sends on its own, with their payload types. */
 export interface Events {
@@ -146,14 +151,6 @@ export interface Events {
   /** The tray asked for an audit. */
   'audit:requested': Record<string, never>
 }
-
-export type InvokeChannel = keyof typeof INVOKE
-export type EventChannel = keyof Events
-export const EVENT_CHANNELS: readonly EventChannel[] = [
-  'audit:progress',
-  'workspace:opened',
-  'audit:requested',
-]
 
 export type RequestOf<C extends InvokeChannel> = z.input<
   (typeof INVOKE)[C]['request']

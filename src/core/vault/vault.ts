@@ -117,8 +117,9 @@ export function withEnvironmentSecrets(
     return inner
   }
   return {
-    set: (name, value) => needInner('store the secret', name).set(name, value),
-    delete: (name) => needInner('delete the secret', name).delete(name),
+    set: async (name, value) =>
+      needInner('store the secret', name).set(name, value),
+    delete: async (name) => needInner('delete the secret', name).delete(name),
     async get(name) {
       assertSecretName(name)
       return fromEnv(name) ?? (inner ? inner.get(name) : undefined)
