@@ -9,5 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: [
+      'default',
+      ['json', { outputFile: 'test-results/vitest.json' }],
+    ],
   },
 })

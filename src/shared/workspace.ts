@@ -104,19 +104,39 @@ export const ChecklistItemSchema = z.strictObject({
 })
 
 export const WorkspaceSchema = z.strictObject({
-  version: z.literal(WORKSPACE_VERSION),
-  name: z.string().trim().min(1).max(200),
-  domain: hostname,
-  canonicalOrigin: origin,
-  subdomains: z.array(hostname).default([]),
-  endpoints: z.array(EndpointSchema).default([]),
-  email: EmailSchema.optional(),
-  network: NetworkSchema.default({
+  version: z.literal(WORKSPACE_VERSION).describe('Schema version; 1.'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .describe('What the team calls this site.'),
+  domain: hostname.describe('The registered domain, e.g. "shop.example.com".'),
+  canonicalOrigin: origin.describe(
+    'The one origin every variant should end on, e.g. "https://www.shop.example.com".',
+  ),
+  subdomains: z
+    .array(hostname)
+    .default([])
+    .describe('Other hosts to check, as labels ("admin") or full names.'),
+  endpoints: z
+    .array(EndpointSchema)
+    .default([])
+    .describe('Admin endpoints to probe for caching and latency.'),
+  email: EmailSchema.optional().describe(
+    'Email sending: SPF, DKIM, DMARC, SMTP.',
+  ),
+  network: NetworkSchema.describe(
+    'How to reach the site in unusual setups: private DNS, an extra CA, ports.',
+  ).default({
     resolvers: [],
     httpPort: 80,
     httpsPort: 443,
   }),
-  checklist: z.array(ChecklistItemSchema).default([]),
+  checklist: z
+    .array(ChecklistItemSchema)
+    .default([])
+    .describe('Manual items (handover, rollback) with owner, date and note.'),
 })
 
 export type Workspace = z.infer<typeof WorkspaceSchema>
