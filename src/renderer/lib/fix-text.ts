@@ -1,0 +1,43 @@
+/** A run of prose lines, or a run of code the user can copy. */
+export interface FixBlock {
+  readonly kind: 'text' | 'code'
+  readonly lines: readonly string[]
+}
+
+/** Lines that are commands, config or DNS records rather than prose. */
+const CODE_LIKE = [
+  /^(\s{2,}|\t)\S/,
+  /^\$ /,
+  /^v=(spf1|DMARC1|DKIM1)\b/i,
+  /^[\w.@*-]+\s+(\d+\s+)?(IN\s+)?(A|AAAA|CNAME|MX|TXT|CAA|NS)\s/,
+  /^(sudo|certbot|openssl|systemctl|nginx|curl|dig|npm|npx|git) /,
+  /^[A-Z][A-Za-z-]+: \S+=/,
+]
+
+export function isCodeLike(line: string): boolean {
+  return CODE_LIKE.some((pattern) => pattern.test(line))
+}
+
+/**
+ * Splits a fix into prose and code blocks, keeping every line break,
+ * so code gets its own box and a Copy button.
+ */
+export function fixBlocks(fix: string): FixBlock[] {
+  const blocks: { kind: FixBlock['kind']; lines: string[] }[] = []
+  for (const line of fix.replace(/\r\n/g, '\n').split('\n')) {
+    const kind = isCodeLike(line) ? 'code' : 'text'
+    const last = blocks.at(-1)
+    if (last?.kind === kind) last.lines.push(line)
+    else blocks.push({ kind, lines: [line] })
+  }
+  return blocks.filter((b) => b.lines.some((l) => l.trim() !== ''))
+}
+
+/** A code block as it should be pasted: common indentation removed. */
+export function codeText(lines: readonly string[]): string {
+  const indents = lines
+    .filter((l) => l.trim() !== '')
+    .map((l) => /^\s*/.exec(l)![0].length)
+  const cut = Math.min(...indents)
+  return lines.map((l) => l.slice(cut)).join('\n')
+}

@@ -1,0 +1,90 @@
+import {
+  compareFindings,
+  type Finding,
+  type StageNumber,
+} from '../../shared/finding'
+import type { RunView } from '../../shared/ipc'
+import { findingKey } from './risk'
+
+/** What one row of a check shows for one target. */
+export type RowState =
+  | { readonly kind: 'finding'; readonly finding: Finding }
+  | { readonly kind: 'checking' | 'waiting' | 'pending' }
+
+export interface Row {
+  readonly key: string
+  readonly check: string
+  readonly target: string
+  readonly state: RowState
+}
+
+/** The audit as the stage list needs it. */
+export interface AuditSnapshot {
+  readonly run: RunView | null
+  readonly live: readonly Finding[]
+  readonly running: boolean
+  readonly inFlight: ReadonlySet<string>
+  /** The workspace's hosts: the targets before anything has run. */
+  readonly hosts: readonly string[]
+}
+
+/** The findings on screen: the running audit's, else the last run's. */
+export function shownFindings(snapshot: AuditSnapshot): readonly Finding[] {
+  return snapshot.running ? snapshot.live : (snapshot.run?.findings ?? [])
+}
+
+/** One row per finding of `check`, and one per target still to come. */
+export function checkRows(check: string, snapshot: AuditSnapshot): Row[] {
+  const shown = shownFindings(snapshot).filter((f) => f.check === check)
+  const known = (snapshot.run?.findings ?? []).filter((f) => f.check === check)
+  const targets = unique([...known, ...shown].map((f) => f.target))
+  return (targets.length > 0 ? targets : snapshot.hosts).flatMap((target) =>
+    rowsOf(check, target, shown, snapshot),
+  )
+}
+
+function rowsOf(
+  check: string,
+  target: string,
+  shown: readonly Finding[],
+  snapshot: AuditSnapshot,
+): Row[] {
+  const key = findingKey({ check, target })
+  const found = shown.filter((f) => f.target === target).sort(compareFindings)
+  if (found.length > 0) {
+    return found.map((finding, i) => ({
+      key: `${key}#${i}`,
+      check,
+      target,
+      state: { kind: 'finding', finding },
+    }))
+  }
+  return [{ key, check, target, state: { kind: waitingKind(key, snapshot) } }]
+}
+
+function waitingKind(key: string, snapshot: AuditSnapshot) {
+  if (!snapshot.running) return 'pending'
+  return snapshot.inFlight.has(key) ? 'checking' : 'waiting'
+}
+
+/** The findings of one stage. */
+export function stageFindings(
+  findings: readonly Finding[],
+  stage: StageNumber,
+) {
+  return findings.filter((f) => f.stage === stage)
+}
+
+/** The worst finding of a check on a target: what the detail shows. */
+export function findingFor(
+  findings: readonly Finding[],
+  ref: { check: string; target: string },
+): Finding | undefined {
+  return findings
+    .filter((f) => f.check === ref.check && f.target === ref.target)
+    .sort(compareFindings)[0]
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)]
+}
