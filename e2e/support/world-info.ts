@@ -1,0 +1,34 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import type { World } from '../../test/world/world'
+import { WORLD_INFO } from './paths'
+
+/** The facts about the running world the workers need. */
+export type WorldInfo = Pick<
+  World,
+  'dir' | 'domain' | 'workspaceFile' | 'caFile' | 'resolver' | 'hosts'
+> & {
+  /** The world's workspace behind a DNS server that never answers. */
+  readonly silentWorkspaceFile: string
+}
+
+/** Written by the global setup, which owns the world's processes. */
+export async function saveWorldInfo(
+  world: World,
+  silentWorkspaceFile: string,
+): Promise<void> {
+  const { dir, domain, workspaceFile, caFile, resolver, hosts } = world
+  const info: WorldInfo = {
+    dir,
+    domain,
+    workspaceFile,
+    caFile,
+    resolver,
+    hosts,
+    silentWorkspaceFile,
+  }
+  await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
+}
+
+export async function loadWorldInfo(): Promise<WorldInfo> {
+  return JSON.parse(await readFile(WORLD_INFO, 'utf8')) as WorldInfo
+}
