@@ -1,0 +1,116 @@
+import { relative } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startWorld, type World } from './world'
+
+/**
+ * `npm run world`: starts the test world for a developer, prints how to
+ * reach it, and keeps it up until Ctrl-C.
+ *
+ *   npm run world -- [--out .world/shop.launchready.yaml] [--net N|auto]
+ */
+
+const USAGE = `Usage: npm run world -- [--out FILE] [--net N|auto]
+
+Starts the Launch Ready test world on loopback: knotd serving shop.test,
+nginx as the edge, certificates from a throwaway CA. Ctrl-C stops it.
+
+  --out FILE   write the workspace to FILE (the CA file goes next to it);
+               default: inside the world's temp dir
+  --net N      use 127.0.N.0/24 and ports offset by (N-1)*100 (default 1);
+               "auto" picks a free block`
+
+async function main(): Promise<void> {
+  const options = readOptions()
+  if (!options) return
+  const started = performance.now()
+  const world = await startWorld(options)
+  const ms = Math.round(performance.now() - started)
+  stopOnSignal(world)
+  process.stdout.write(describe(world, ms))
+}
+
+function readOptions(): Parameters<typeof startWorld>[0] | undefined {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      net: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    console.log(USAGE)
+    return undefined
+  }
+  const net = values.net
+  if (net !== undefined && net !== 'auto' && !/^\d+$/.test(net)) {
+    throw new Error(`--net takes a number from 1 to 254, or "auto": ${net}`)
+  }
+  return {
+    workspaceFile: values.out,
+    net: net === undefined || net === 'auto' ? net : Number(net),
+  }
+}
+
+/** Ctrl-C, SIGTERM or a closed terminal: stop everything, exit 0. */
+function stopOnSignal(world: World): void {
+  let stopping = false
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping the test world…`)
+    world.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error)
+        process.exit(1)
+      },
+    )
+  }
+  // Handlers stay: a second Ctrl-C must not kill us before the servers.
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  process.on('SIGHUP', stop)
+}
+
+/** The banner: where things are, a table of hosts, what to run next. */
+function describe(world: World, ms: number): string {
+  const shown = (file: string) => {
+    const rel = relative(process.cwd(), file)
+    return rel.startsWith('..') ? file : rel
+  }
+  const rows = world.hosts.map((h) => [h.name, h.address, h.kind, h.purpose])
+  return [
+    `Test world up in ${ms} ms (127.0.${world.net}.0/24).`,
+    '',
+    `Workspace  ${shown(world.workspaceFile)}`,
+    `CA         ${shown(world.caFile)}  (root only; trust it to talk TLS)`,
+    `DNS        ${world.resolver}  (zone ${world.domain}, UDP and TCP)`,
+    `Ports      http ${world.httpPort}, https ${world.httpsPort}`,
+    '',
+    table([['HOST', 'ADDRESS', 'KIND', 'WHAT IT IS FOR'], ...rows]),
+    '',
+    `Audit it:  node bin/launch-ready.js audit ${shown(world.workspaceFile)}`,
+    '',
+    'Press Ctrl-C to stop the world.',
+    '',
+  ].join('\n')
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) =>
+    Math.max(...rows.map((row) => row[i]!.length)),
+  )
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})
