@@ -66,7 +66,8 @@ function setupLogging() {
 function setupServices() {
   shell.services = createAppServices({
     userData: app.getPath('userData'),
-    vault: keychainVault(),
+    // A separate keychain service keeps test runs off the user's entries.
+    vault: keychainVault(process.env['LAUNCH_READY_KEYCHAIN_SERVICE']),
     dialogs: electronDialogs,
     log: shell.log!,
     emit,

@@ -3,7 +3,7 @@ import { app, session } from 'electron'
 /**
  * App-wide hardening: no webviews, no new windows, no navigation away
  * from the app's own page, and no permission (camera, notifications from
- * pages, …) granted to web content. The window adds its own checks.
+ * pages, …) granted to web content but clipboard writes from our page.
  */
 export function setupSecurity(isAppUrl: (url: string) => boolean): void {
   app.on('web-contents-created', (_event, contents) => {

@@ -52,9 +52,11 @@ const hostPort = z
 
 const port = z.number().int().min(1).max(65535)
 
+const isOrigin = (u: URL) => u.pathname === '/' && !u.search && !u.hash
+
 const origin = z
   .url({ protocol: /^https?$/ })
-  .refine((u) => new URL(u).pathname === '/' && !new URL(u).search, {
+  .refine((u) => URL.canParse(u) && isOrigin(new URL(u)), {
     message: 'must be an origin with no path, e.g. "https://shop.example.com"',
   })
   .transform((u) => new URL(u).origin)

@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
       `The tests need Node 24 (this is ${process.version}); run eval "$(scripts/node24.sh)" first.`,
     )
   }
-  const world = await startWorld({ net: 3 })
+  const world = await startWorld({ net: 'auto' })
   project.provide('world', {
     workspaceFile: world.workspaceFile,
     caFile: world.caFile,

@@ -37,6 +37,11 @@ export interface Verdict {
   readonly title: string
   readonly detail: string
   readonly evidence?: Evidence
+  /**
+   * How to fix it, for a founder. Commands, config and records that can
+   * be pasted go on lines of their own indented by two spaces; the UI
+   * shows those with a Copy button.
+   */
   readonly fix?: string
 }
 

@@ -143,9 +143,12 @@ function redirectRule(host: string, net: Network): string {
   const https = siteUrl(net, 'https', host, '')
   return [
     `Make http://${host} answer every request with a 301 to ${https} on the same path.`,
-    'Cloudflare: SSL/TLS › Edge Certificates › Always Use HTTPS: On.',
-    'nginx:',
-    `  server { listen 80; server_name ${host};`,
-    `    return 301 ${https}$request_uri; }`,
+    'On Cloudflare: SSL/TLS › Edge Certificates › Always Use HTTPS: On.',
+    'With nginx:',
+    '  server {',
+    '    listen 80;',
+    `    server_name ${host};`,
+    `    return 301 ${https}$request_uri;`,
+    '  }',
   ].join('\n')
 }

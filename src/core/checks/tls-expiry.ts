@@ -70,9 +70,11 @@ function judge(host: string, report: TlsReport, now: Date): Verdict {
       : {}),
   }
   const renew =
-    "Renew the certificate now (Let's Encrypt: certbot renew --force-renewal " +
-    `--cert-name ${host}), then fix automatic renewal: check that the renewal ` +
-    'timer runs and that its last run succeeded (certbot renew --dry-run).'
+    "Renew the certificate now. With Let's Encrypt:\n" +
+    `  certbot renew --force-renewal --cert-name ${host}\n` +
+    'Then fix automatic renewal: check that the renewal timer runs and ' +
+    'that a dry run succeeds:\n' +
+    '  certbot renew --dry-run'
 
   if (to <= now.getTime()) {
     return {

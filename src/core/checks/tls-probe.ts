@@ -94,7 +94,10 @@ export function handshakeEvidence(report: TlsReport): Evidence {
 
 const DAY_MS = 86_400_000
 
-/** Whole days from `now` until `date` (negative once it has passed). */
+/**
+ * Whole days from `now` until `date`, negative once it has passed:
+ * 6.9 days left count as 6, expired 10.1 days ago as -10.
+ */
 export function daysUntil(date: string, now: Date): number {
-  return Math.floor((Date.parse(date) - now.getTime()) / DAY_MS)
+  return Math.trunc((Date.parse(date) - now.getTime()) / DAY_MS)
 }

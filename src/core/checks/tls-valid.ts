@@ -54,7 +54,7 @@ function judge(host: string, report: TlsReport, now: Date): Verdict {
       fix:
         `Reissue the certificate with ${host} among its names (subject ` +
         `alternative names), or point ${host} at a server that has one. ` +
-        `With Let's Encrypt: certbot --nginx -d ${host}`,
+        `With Let's Encrypt:\n  certbot --nginx -d ${host}`,
     })
   }
   if (leaf && daysUntil(leaf.validTo, now) < 0) {
@@ -62,8 +62,8 @@ function judge(host: string, report: TlsReport, now: Date): Verdict {
       title: `The certificate of ${host} has expired`,
       explanation: `It expired on ${leaf.validTo.slice(0, 10)}.`,
       fix:
-        "Renew it now (with Let's Encrypt: certbot renew), then find out " +
-        'why automatic renewal did not run.',
+        'Renew it now, then find out why automatic renewal did not run. ' +
+        "With Let's Encrypt:\n  certbot renew",
     })
   } else if (leaf && Date.parse(leaf.validFrom) > now.getTime()) {
     problems.push({
@@ -124,9 +124,9 @@ function trustProblem(host: string, report: TlsReport): Problem {
           'their cache; many clients, apps and API callers fail.',
         fix:
           'Serve the full chain: your certificate followed by the ' +
-          "intermediate. With nginx and Let's Encrypt use " +
-          `ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem; ` +
-          '(not cert.pem).',
+          "intermediate. With nginx and Let's Encrypt, point " +
+          'ssl_certificate at fullchain.pem, not cert.pem:\n' +
+          `  ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;`,
       }
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
@@ -149,6 +149,6 @@ function publicCaFix(host: string): string {
   return (
     'Replace it with a certificate from a publicly trusted CA. Behind ' +
     "Cloudflare, its edge certificate is free; elsewhere use Let's " +
-    `Encrypt, e.g. certbot --nginx -d ${host}`
+    `Encrypt:\n  certbot --nginx -d ${host}`
   )
 }

@@ -4,18 +4,12 @@ export interface FixBlock {
   readonly lines: readonly string[]
 }
 
-/** Lines that are commands, config or DNS records rather than prose. */
-const CODE_LIKE = [
-  /^(\s{2,}|\t)\S/,
-  /^\$ /,
-  /^v=(spf1|DMARC1|DKIM1)\b/i,
-  /^[\w.@*-]+\s+(\d+\s+)?(IN\s+)?(A|AAAA|CNAME|MX|TXT|CAA|NS)\s/,
-  /^(sudo|certbot|openssl|systemctl|nginx|curl|dig|npm|npx|git) /,
-  /^[A-Z][A-Za-z-]+: \S+=/,
-]
-
+/**
+ * Fix texts mark commands, config and records the way Markdown does: on
+ * lines of their own, indented by two spaces (see Verdict.fix).
+ */
 export function isCodeLike(line: string): boolean {
-  return CODE_LIKE.some((pattern) => pattern.test(line))
+  return /^(\s{2,}|\t)\S/.test(line)
 }
 
 /**

@@ -85,7 +85,7 @@ describe('the domain and edge checks on the test world', () => {
     const f = verdict('edge.https-redirect', host('no-redirect'))
     expect(f).toMatchObject({ status: 'fail', severity: 'high' })
     expect(f.evidence).toMatchObject({ status: 200, location: null })
-    expect(f.fix).toMatch(/return 301 https:\/\/no-redirect\.shop\.test/)
+    expect(f.fix).toMatch(/^ {4}return 301 https:\/\/no-redirect\.shop\.test/m)
     for (const label of ['expired', 'wrong-host', 'self-signed']) {
       expect(verdict('edge.https-redirect', host(label)).status).toBe('pass')
     }
