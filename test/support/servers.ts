@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram'
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -65,5 +66,17 @@ async function listen(
         }
         server.close(() => resolve())
       }),
+  }
+}
+
+/** A UDP port on 127.0.0.1 that swallows every datagram: a dead resolver. */
+export async function silentUdpServer(): Promise<LocalServer> {
+  const socket = createSocket('udp4')
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const { port } = socket.address()
+  return {
+    port,
+    url: `udp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   }
 }

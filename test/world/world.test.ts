@@ -61,6 +61,7 @@ describe('the test world', () => {
         'missing-intermediate',
         'no-redirect',
         'self-signed',
+        'short-lived',
         'valid',
         'valid',
         'valid',

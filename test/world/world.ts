@@ -88,6 +88,12 @@ const HOST_PLANS: readonly HostPlan[] = [
     redirect: false,
     purpose: 'plain HTTP serves the page instead of redirecting',
   },
+  {
+    label: 'short-lived',
+    certificate: 'short-lived',
+    redirect: true,
+    purpose: 'a 6-day certificate, judged by the share of life left',
+  },
 ]
 
 /** One host of a running world. */

@@ -150,7 +150,10 @@ export class Session {
 
   lastRun(): RunView | null {
     if (!this.#workspace) return null
-    return this.#options.store.lastRun(this.#workspace.file) ?? null
+    const run = this.#options.store.lastRun(this.#workspace.file)
+    if (!run) return null
+    const { workspace: _file, ...view } = run
+    return view
   }
 
   history(check: string, target: string): readonly HistoryView[] {

@@ -1,0 +1,141 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { RecentFiles } from '../../../src/core/session/recent'
+import { Session, type SessionOptions } from '../../../src/core/session/session'
+import { Store } from '../../../src/core/store/store'
+import type { Finding } from '../../../src/shared/finding'
+import type { ProgressEvent, RunView } from '../../../src/shared/ipc'
+import { testVault } from '../../support/keychain'
+
+const world = inject('world')
+const vault = testVault()
+let dir: string
+let store: Store
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lr-session-'))
+  store = new Store(join(dir, 'history.sqlite3'))
+})
+afterEach(async () => {
+  store.close()
+  await vault.clear()
+})
+
+function session(options: Partial<SessionOptions> = {}) {
+  return new Session({
+    store,
+    vault,
+    recent: new RecentFiles(join(dir, 'recent.json')),
+    ...options,
+  })
+}
+
+describe('Session', () => {
+  it('opens a workspace and remembers it among the recent files', async () => {
+    const s = session()
+    const view = await s.open(world.workspaceFile)
+    expect(view.workspace.domain).toBe(world.domain)
+    expect(s.current()?.file).toBe(view.file)
+    expect(s.recent()).toEqual([view.file])
+  })
+
+  it('keeps the open workspace when another fails to open', async () => {
+    const s = session()
+    await s.open(world.workspaceFile)
+    const broken = join(dir, 'broken.launchready.yaml')
+    await writeFile(broken, 'version: 1\nname: [\n')
+    await expect(s.open(broken)).rejects.toThrow(/line 3/)
+    expect(s.current()?.workspace.domain).toBe(world.domain)
+  })
+
+  it('runs the audit with progress, stores it and reports it', async () => {
+    const events: ProgressEvent[] = []
+    const audits: RunView[] = []
+    const s = session({
+      onProgress: (e) => events.push(e),
+      onAudit: (run) => audits.push(run),
+    })
+    await s.open(world.workspaceFile)
+    const run = await s.runAudit(['tls.'])
+    expect(run.outcome).toBe('completed')
+    expect(events[0]).toEqual({ type: 'started', total: run.findings.length })
+    expect(events.at(-1)).toMatchObject({
+      type: 'check-finished',
+      done: run.findings.length,
+    })
+    expect(s.lastRun()).toEqual(run)
+    expect(audits).toEqual([run])
+    expect(s.history('tls.valid', `admin.${world.domain}`)).toHaveLength(1)
+  })
+
+  it('refuses a second audit while one runs, and cancels', async () => {
+    const s = session()
+    await s.open(world.workspaceFile)
+    const first = s.runAudit()
+    await expect(s.runAudit()).rejects.toThrow(/an audit is already running/)
+    expect(s.cancelAudit()).toBe(true)
+    expect((await first).outcome).toBe('cancelled')
+    expect(s.cancelAudit()).toBe(false)
+  })
+
+  it('reports checks that passed last time and fail now', async () => {
+    const regressions: Finding[][] = []
+    const onAudit = (_run: RunView, r: readonly Finding[]) =>
+      regressions.push([...r])
+    await session({ onAudit }).open(world.workspaceFile)
+    const today = session({ onAudit })
+    await today.open(world.workspaceFile)
+    await today.runAudit(['tls.expiry'])
+    // A year on, every certificate has run out.
+    const later = session({
+      onAudit,
+      now: () => new Date(Date.now() + 365 * 86_400_000),
+    })
+    await later.open(world.workspaceFile)
+    await later.runAudit(['tls.expiry'])
+    expect(regressions[0]).toEqual([])
+    const names = regressions[1]!.map((f) => f.target)
+    expect(names).toContain(`admin.${world.domain}`)
+    // Already failing before: no news.
+    expect(names).not.toContain(`expired.${world.domain}`)
+  })
+
+  it('lists credentials by name, marking those the workspace needs', async () => {
+    const file = join(dir, 'mail.launchready.yaml')
+    await writeFile(
+      file,
+      [
+        'version: 1',
+        'name: Mail',
+        'domain: mail.test',
+        'canonicalOrigin: https://mail.test',
+        'email:',
+        '  smtp: { host: smtp.mail.test, password: "secret:smtp-password" }',
+      ].join('\n'),
+    )
+    const s = session()
+    await s.open(file)
+    await s.setSecret('stripe-key', 'sk_test_x')
+    expect(await s.secrets()).toEqual([
+      { name: 'smtp-password', stored: false, referenced: true },
+      { name: 'stripe-key', stored: true, referenced: false },
+    ])
+  })
+
+  it('never hands a pasted secret to the window', async () => {
+    const file = join(dir, 'leaky.launchready.yaml')
+    await writeFile(
+      file,
+      'version: 1\nname: Leaky\ndomain: leaky.test\ncanonicalOrigin: https://leaky.test\n' +
+        'endpoints:\n  - name: orders\n    url: https://leaky.test/api\n' +
+        '    headers: { Authorization: "Bearer live-token-123456" }\n',
+    )
+    const view = await session().open(file)
+    expect(JSON.stringify(view)).not.toContain('live-token-123456')
+    expect(view.warnings[0]).toMatchObject({
+      path: 'endpoints[0].headers.Authorization',
+    })
+  })
+})
