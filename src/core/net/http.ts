@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
+import { isIP } from 'node:net'
 import { formatSeconds, LaunchReadyError, messageOf } from '../errors'
 import type { LookupFunction } from './resolver'
 
@@ -110,6 +111,7 @@ export class HttpClient {
       options.maxBodyBytes ?? this.#options.maxBodyBytes ?? 1 << 20
     const target = new URL(url)
     const secure = target.protocol === 'https:'
+    const host = target.hostname.replace(/^\[|\]$/g, '')
     const transport = secure ? https : http
 
     return new Promise<HttpResponse>((resolve, reject) => {
@@ -139,9 +141,8 @@ export class HttpClient {
         lookup: this.#options.lookup,
         ca: this.#options.ca ? [...this.#options.ca] : undefined,
         rejectUnauthorized: false,
-        servername: secure
-          ? target.hostname.replace(/^\[|\]$/g, '')
-          : undefined,
+        // SNI carries names only (RFC 6066 §3).
+        servername: secure && !isIP(host) ? host : undefined,
       })
 
       const timer = setTimeout(

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto'
+import { isIP } from 'node:net'
 import tls, { type DetailedPeerCertificate, type TLSSocket } from 'node:tls'
 import { formatSeconds, LaunchReadyError } from '../errors'
 import { describeSocketError } from './http'
@@ -82,7 +83,9 @@ export class TlsError extends LaunchReadyError {
 export function inspectTls(options: TlsInspectOptions): Promise<TlsReport> {
   const port = options.port ?? 443
   const timeoutMs = options.timeoutMs ?? 10_000
-  const servername = options.servername ?? options.host
+  // SNI carries names only (RFC 6066 §3); an address gets none.
+  const servername =
+    options.servername ?? (isIP(options.host) ? undefined : options.host)
   let hostnameError: Error | undefined
 
   return new Promise<TlsReport>((resolve, reject) => {
@@ -100,8 +103,11 @@ export function inspectTls(options: TlsInspectOptions): Promise<TlsReport> {
       maxVersion: options.maxVersion,
       ciphers: options.ciphers,
       // Judge the hostname ourselves so `authorized` reflects trust alone.
-      checkServerIdentity: (name, cert) => {
-        hostnameError = tls.checkServerIdentity(name, cert)
+      checkServerIdentity: (_name, cert) => {
+        hostnameError = tls.checkServerIdentity(
+          servername ?? options.host,
+          cert,
+        )
         return undefined
       },
     })
