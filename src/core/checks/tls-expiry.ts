@@ -1,13 +1,11 @@
 import { checkInfo } from '../../shared/catalogue'
-import { workspaceHosts } from '../../shared/workspace'
 import type { TlsReport } from '../net/tls'
-import { finding, type Check, type Verdict } from './check'
+import type { Check, Verdict } from './check'
 import {
   certificateEvidence,
   daysUntil,
   handshakeEvidence,
-  tlsProbe,
-  unreachableVerdict,
+  tlsCheck,
 } from './tls-probe'
 
 const info = checkInfo('tls.expiry')!
@@ -29,19 +27,7 @@ const SHORT_LIVED_BLOCKER = 1 / 10
 const DAY_MS = 86_400_000
 
 /** tls.expiry: how long until the served certificate runs out. */
-export const tlsExpiry: Check = {
-  info,
-  targets: workspaceHosts,
-  async run(host, context) {
-    let report: TlsReport
-    try {
-      report = await tlsProbe(host, context)
-    } catch (error) {
-      return [finding(info, host, unreachableVerdict(host, error))]
-    }
-    return [finding(info, host, judge(host, report, context.now()))]
-  },
-}
+export const tlsExpiry: Check = tlsCheck(info, judge)
 
 function judge(host: string, report: TlsReport, now: Date): Verdict {
   const leaf = report.chain[0]

@@ -1,7 +1,31 @@
 import type { Evidence } from '../../shared/finding'
 import { DnsError } from '../net/resolver'
 import { TlsError, type CertificateInfo, type TlsReport } from '../net/tls'
-import type { CheckContext, Verdict } from './check'
+import type { CheckInfo } from '../../shared/catalogue'
+import { workspaceHosts } from '../../shared/workspace'
+import { finding, type Check, type CheckContext, type Verdict } from './check'
+
+/**
+ * A tls.* check over every host: one shared handshake, judged by
+ * `judge`, or the verdict for a host that could not be reached.
+ */
+export function tlsCheck(
+  info: CheckInfo,
+  judge: (host: string, report: TlsReport, now: Date) => Verdict,
+): Check {
+  return {
+    info,
+    targets: workspaceHosts,
+    async run(host, context) {
+      try {
+        const report = await tlsProbe(host, context)
+        return [finding(info, host, judge(host, report, context.now()))]
+      } catch (error) {
+        return [finding(info, host, unreachableVerdict(host, error))]
+      }
+    },
+  }
+}
 
 /** One handshake per host and audit, shared by every tls.* check. */
 export function tlsProbe(

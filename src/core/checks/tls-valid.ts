@@ -1,13 +1,11 @@
 import { checkInfo } from '../../shared/catalogue'
-import { workspaceHosts } from '../../shared/workspace'
 import type { TlsReport } from '../net/tls'
-import { finding, type Check, type Verdict } from './check'
+import type { Check, Verdict } from './check'
 import {
   certificateEvidence,
   daysUntil,
   handshakeEvidence,
-  tlsProbe,
-  unreachableVerdict,
+  tlsCheck,
 } from './tls-probe'
 
 const info = checkInfo('tls.valid')!
@@ -19,19 +17,7 @@ const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'])
  * tls.valid: the handshake succeeds, the chain leads to a trusted root,
  * the certificate names the host and today is within its dates.
  */
-export const tlsValid: Check = {
-  info,
-  targets: workspaceHosts,
-  async run(host, context) {
-    let report: TlsReport
-    try {
-      report = await tlsProbe(host, context)
-    } catch (error) {
-      return [finding(info, host, unreachableVerdict(host, error))]
-    }
-    return [finding(info, host, judge(host, report, context.now()))]
-  },
-}
+export const tlsValid: Check = tlsCheck(info, judge)
 
 interface Problem {
   readonly title: string

@@ -1,4 +1,5 @@
 import type { Finding } from '../../shared/finding'
+import type { ProgressEvent } from '../../shared/ipc'
 import type { Workspace } from '../../shared/workspace'
 import type { Check, CheckContext } from '../checks/check'
 import { finding } from '../checks/check'
@@ -7,24 +8,7 @@ import { silentLogger, type Logger } from '../log'
 import type { Network } from '../net/network'
 
 /** Something that happened during an audit, for a progress display. */
-export type AuditProgress =
-  | {
-      readonly type: 'started'
-      readonly total: number
-    }
-  | {
-      readonly type: 'check-started'
-      readonly check: string
-      readonly target: string
-    }
-  | {
-      readonly type: 'check-finished'
-      readonly check: string
-      readonly target: string
-      readonly findings: readonly Finding[]
-      readonly done: number
-      readonly total: number
-    }
+export type AuditProgress = ProgressEvent
 
 export interface AuditOptions {
   readonly workspace: Workspace
