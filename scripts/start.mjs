@@ -1,4 +1,6 @@
 // `npm start`: builds the app and opens it in Electron.
+// `node scripts/start.mjs --binding-only` prepares the native module and
+// prints its path (the e2e specs' Electron mode uses it).
 //
 // better-sqlite3 is a native module, and Electron's ABI differs from
 // Node's: the tests and the CLI use the Node build in node_modules, so the
@@ -39,7 +41,7 @@ const version = require('electron/package.json').version
 const dir = join(root, '.tools', `electron-${version}`, 'better-sqlite3')
 const binding = join(dir, 'build', 'Release', 'better_sqlite3.node')
 if (!existsSync(binding)) {
-  console.log(`Getting better-sqlite3 for Electron ${version}…`)
+  console.error(`Getting better-sqlite3 for Electron ${version}…`)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   const source = join(root, 'node_modules', 'better-sqlite3')
@@ -50,6 +52,7 @@ if (!existsSync(binding)) {
   const prebuild = join(root, 'node_modules', '.bin', 'prebuild-install')
   const ok = run(prebuild, ['--runtime', 'electron', '--target', version], {
     cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
   })
   if (!ok || !existsSync(binding)) {
     console.error(
@@ -58,6 +61,11 @@ if (!existsSync(binding)) {
     )
     process.exit(1)
   }
+}
+
+if (process.argv.includes('--binding-only')) {
+  console.log(binding)
+  process.exit(0)
 }
 
 const started = run(

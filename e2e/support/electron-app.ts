@@ -1,12 +1,11 @@
 import { _electron as electron } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { keychainVault } from '../../src/core/vault/vault'
 import type { LaunchedApp, LaunchOptions } from './launched-app'
 import { MAIN_ENTRY, ROOT } from './paths'
-
-/** Names the specs give the credentials they create. */
-export const E2E_SECRET_PREFIX = 'e2e-'
 
 /**
  * The real app: Electron running out/main with a fresh user-data
@@ -17,11 +16,17 @@ export async function launchElectron(
   executablePath: string,
   options: LaunchOptions,
 ): Promise<LaunchedApp> {
+  const service = `launch-ready-e2e-${randomBytes(4).toString('hex')}`
   const app = await electron.launch({
     executablePath,
     args: [MAIN_ENTRY],
     cwd: ROOT,
-    env: { ...process.env, LAUNCH_READY_USER_DATA: options.userData },
+    env: {
+      ...process.env,
+      LAUNCH_READY_USER_DATA: options.userData,
+      LAUNCH_READY_KEYCHAIN_SERVICE: service,
+      LAUNCH_READY_SQLITE_BINDING: electronSqliteBinding(),
+    },
   })
   await app.evaluate(({ dialog }, paths) => {
     Object.assign(dialog, {
@@ -51,7 +56,7 @@ export async function launchElectron(
       ),
     async close() {
       await app.close()
-      await clearSpecSecrets()
+      await clearKeychain(service)
     },
   }
 }
@@ -61,10 +66,20 @@ function dialogAnswers({ workspaceFile, newWorkspaceDir }: LaunchOptions) {
   return { workspaceFile, newWorkspaceDir }
 }
 
-/** The app uses the real keychain service; remove what specs added. */
-async function clearSpecSecrets(): Promise<void> {
-  const vault = keychainVault()
-  for (const name of await vault.list()) {
-    if (name.startsWith(E2E_SECRET_PREFIX)) await vault.delete(name)
-  }
+/** better-sqlite3 built for Electron, prepared as `npm start` does. */
+function electronSqliteBinding(): string {
+  return execFileSync(
+    process.execPath,
+    ['scripts/start.mjs', '--binding-only'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  ).trim()
+}
+
+/** The test's own keychain service: remove everything it stored. */
+async function clearKeychain(service: string): Promise<void> {
+  const vault = keychainVault(service)
+  for (const name of await vault.list()) await vault.delete(name)
 }
