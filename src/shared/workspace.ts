@@ -92,9 +92,16 @@ export const NetworkSchema = z.strictObject({
   resolvers: z.array(hostPort).default([]),
   /** An extra CA certificate file (PEM) to trust, relative to the file. */
   caFile: z.string().min(1).optional(),
+  /**
+   * The CAA identifier of the CA in `caFile` (RFC 8659 issuer domain), so
+   * dns.caa can tell whether CAA allows a private CA's certificates.
+   */
+  caaIdentity: hostname.optional(),
   /** Ports for sites that serve on non-standard ones (staging, tests). */
   httpPort: port.default(80),
   httpsPort: port.default(443),
+  /** The port to ask authoritative nameservers on (dns.nameservers). */
+  dnsPort: port.default(53),
 })
 
 export const ChecklistItemSchema = z.strictObject({
@@ -130,11 +137,7 @@ export const WorkspaceSchema = z.strictObject({
   ),
   network: NetworkSchema.describe(
     'How to reach the site in unusual setups: private DNS, an extra CA, ports.',
-  ).default({
-    resolvers: [],
-    httpPort: 80,
-    httpsPort: 443,
-  }),
+  ).prefault({}),
   checklist: z
     .array(ChecklistItemSchema)
     .default([])

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createNetwork, siteUrl } from '../../../src/core/net/network'
 
 const network = (caFile?: string) => ({
-  network: { resolvers: [], httpPort: 80, httpsPort: 443, caFile },
+  network: { resolvers: [], httpPort: 80, httpsPort: 443, dnsPort: 53, caFile },
 })
 
 describe('createNetwork', () => {

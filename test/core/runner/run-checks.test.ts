@@ -15,7 +15,12 @@ const workspace: Workspace = {
   canonicalOrigin: 'https://acme.test',
   subdomains: [],
   endpoints: [],
-  network: { resolvers: ['127.0.0.1:9'], httpPort: 80, httpsPort: 443 },
+  network: {
+    resolvers: ['127.0.0.1:9'],
+    httpPort: 80,
+    httpsPort: 443,
+    dnsPort: 53,
+  },
   checklist: [],
 }
 const net = await createNetwork(workspace, undefined)
