@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   CERTIFICATE_KINDS,
   createTestPki,
+  EXPIRING_INTERMEDIATE_CA_NAME,
   INTERMEDIATE_CA_NAME,
   pem,
   ROOT_CA_NAME,
@@ -119,6 +120,19 @@ describe('the throwaway PKI', () => {
         expect(leaf.signatureAlgorithm).toMatch(/sha1/i)
         expect(leaf.verify(intermediate.publicKey)).toBe(true)
         expect(issued.legacy).toBe(true)
+      },
+    ],
+    [
+      'expiring-intermediate',
+      (leaf, issued) => {
+        const [, issuer] = issued.served.map(
+          (c) => new X509Certificate(c.toString('pem')),
+        )
+        expect(issuer?.subject).toContain(`CN=${EXPIRING_INTERMEDIATE_CA_NAME}`)
+        expect(leaf.verify(issuer!.publicKey)).toBe(true)
+        expect(daysFromNow(issuer!.validToDate)).toBe(5)
+        expect(issuer!.verify(root.publicKey)).toBe(true)
+        expect(issued.legacy).toBe(false)
       },
     ],
     [

@@ -24,6 +24,11 @@ const DAY_MS = 86_400_000
 
 export const ROOT_CA_NAME = 'Launch Ready Test Root CA'
 export const INTERMEDIATE_CA_NAME = 'Launch Ready Test Intermediate CA'
+/** A second issuing CA, signed by the same root, that expires in 5 days. */
+export const EXPIRING_INTERMEDIATE_CA_NAME =
+  'Launch Ready Test Intermediate CA 2 (expiring)'
+/** Days the expiring intermediate has left when the PKI is made. */
+export const EXPIRING_INTERMEDIATE_DAYS = 5
 const ORGANIZATION = 'Launch Ready test world'
 
 /** Key types the world can make; EC is the default because it is fast. */
@@ -48,6 +53,8 @@ export interface LeafSpec {
   readonly selfSigned?: boolean
   /** The server sends the leaf alone, without the intermediate. */
   readonly leafOnly?: boolean
+  /** Signed by the second intermediate, which expires in a few days. */
+  readonly byExpiringIntermediate?: boolean
 }
 
 /**
@@ -65,6 +72,7 @@ export const CERTIFICATE_KINDS = {
   'weak-key': { key: 'rsa-1024' },
   'sha1-signature': { hash: 'SHA-1' },
   'valid-rsa': { key: 'rsa-2048' },
+  'expiring-intermediate': { byExpiringIntermediate: true },
 } as const satisfies Record<string, LeafSpec>
 
 export type CertificateKind = keyof typeof CERTIFICATE_KINDS
@@ -92,6 +100,8 @@ export interface IssuedCertificate {
 export interface TestPki {
   readonly root: IssuedCertificate
   readonly intermediate: IssuedCertificate
+  /** The second issuing CA, valid for EXPIRING_INTERMEDIATE_DAYS more. */
+  readonly expiringIntermediate: IssuedCertificate
   /** Issues a leaf certificate of `kind` for `host`. */
   issue(host: string, kind: CertificateKind): Promise<IssuedCertificate>
 }
@@ -113,12 +123,27 @@ export async function createTestPki(
   const now = options.now ?? new Date()
   const caKey = options.caKey ?? 'ec-p256'
   const root = await createRoot(now, caKey)
-  const intermediate = await createIntermediate(root, now, caKey)
+  const [intermediate, expiringIntermediate] = await Promise.all([
+    createIntermediate(root, now, caKey, INTERMEDIATE_CA_NAME, 1825),
+    createIntermediate(
+      root,
+      now,
+      caKey,
+      EXPIRING_INTERMEDIATE_CA_NAME,
+      EXPIRING_INTERMEDIATE_DAYS,
+    ),
+  ])
   return {
     root,
     intermediate,
-    issue: (host, kind) =>
-      issueLeaf(intermediate, host, CERTIFICATE_KINDS[kind], now),
+    expiringIntermediate,
+    issue: (host, kind) => {
+      const spec: LeafSpec = CERTIFICATE_KINDS[kind]
+      const issuer = spec.byExpiringIntermediate
+        ? expiringIntermediate
+        : intermediate
+      return issueLeaf(issuer, host, spec, now)
+    },
   }
 }
 
@@ -155,15 +180,17 @@ async function createIntermediate(
   root: IssuedCertificate,
   now: Date,
   keyType: KeyType,
+  name: string,
+  daysLeft: number,
 ): Promise<IssuedCertificate> {
   const keys = await generateKeys(keyType)
   const certificate = await x509.X509CertificateGenerator.create({
-    subject: distinguishedName(INTERMEDIATE_CA_NAME),
+    subject: distinguishedName(name),
     issuer: root.certificate.subject,
     publicKey: keys.publicKey,
     ...(await signer(root.keys.privateKey, 'SHA-256')),
     notBefore: daysFrom(now, -365),
-    notAfter: daysFrom(now, 1825),
+    notAfter: daysFrom(now, daysLeft),
     extensions: [
       // pathLen 0: this CA signs leaves only, like a public issuing CA.
       new x509.BasicConstraintsExtension(true, 0, true),

@@ -1,23 +1,35 @@
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startWorld, type World } from './world'
+import {
+  CANONICAL_SCENARIOS,
+  LAME_DOMAIN,
+  scenarioDomain,
+  STALE_DOMAIN,
+  startWorld,
+  type World,
+} from './world'
 
 /**
  * `npm run world`: starts the test world for a developer, prints how to
  * reach it, and keeps it up until Ctrl-C.
  *
  *   npm run world -- [--out .world/shop.launchready.yaml] [--net N|auto]
+ *                    [--latency MS]
  */
 
-const USAGE = `Usage: npm run world -- [--out FILE] [--net N|auto]
+const USAGE = `Usage: npm run world -- [--out FILE] [--net N|auto] [--latency MS]
 
-Starts the Launch Ready test world on loopback: knotd serving shop.test,
-nginx as the edge, certificates from a throwaway CA. Ctrl-C stops it.
+Starts the Launch Ready test world on loopback: two knotd servers for
+shop.test and its sibling zones, nginx as the edge (some hosts behind a
+Cloudflare-like front), misbehaving servers, certificates from a
+throwaway CA. Ctrl-C stops it.
 
-  --out FILE   write the workspace to FILE (the CA file goes next to it);
-               default: inside the world's temp dir
-  --net N      use 127.0.N.0/24 and ports offset by (N-1)*100 (default 1);
-               "auto" picks a free block`
+  --out FILE     write the main workspace to FILE; the CA file and the
+                 other workspaces go next to it; default: inside the
+                 world's temp dir
+  --net N        use 127.0.N.0/24 and ports offset by (N-1)*100
+                 (default 1); "auto" picks a free block
+  --latency MS   add MS of round-trip time to every server (default 0)`
 
 async function main(): Promise<void> {
   const options = readOptions()
@@ -34,6 +46,7 @@ function readOptions(): Parameters<typeof startWorld>[0] | undefined {
     options: {
       out: { type: 'string' },
       net: { type: 'string' },
+      latency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -45,9 +58,14 @@ function readOptions(): Parameters<typeof startWorld>[0] | undefined {
   if (net !== undefined && net !== 'auto' && !/^\d+$/.test(net)) {
     throw new Error(`--net takes a number from 1 to 254, or "auto": ${net}`)
   }
+  const latency = values.latency
+  if (latency !== undefined && !/^\d+$/.test(latency)) {
+    throw new Error(`--latency takes a whole number of ms: ${latency}`)
+  }
   return {
     workspaceFile: values.out,
     net: net === undefined || net === 'auto' ? net : Number(net),
+    latencyMs: latency === undefined ? undefined : Number(latency),
   }
 }
 
@@ -78,16 +96,34 @@ function describe(world: World, ms: number): string {
     const rel = relative(process.cwd(), file)
     return rel.startsWith('..') ? file : rel
   }
-  const rows = world.hosts.map((h) => [h.name, h.address, h.kind, h.purpose])
+  const rows = world.hosts.map((h) => [
+    h.name,
+    h.address || `CNAME ${h.cname ?? ''}`,
+    h.workspace,
+    h.kind,
+    h.purpose,
+  ])
+  const [ns1, ns2] = world.nameservers
+  const scenarios = CANONICAL_SCENARIOS.map(scenarioDomain).join(', ')
+  const latency = world.latencyMs ? `, ${world.latencyMs} ms added` : ''
   return [
-    `Test world up in ${ms} ms (127.0.${world.net}.0/24).`,
+    `Test world up in ${ms} ms (127.0.${world.net}.0/24${latency}).`,
     '',
-    `Workspace  ${shown(world.workspaceFile)}`,
+    `Workspace  ${shown(world.workspaceFile)}  (main: ${world.domain})`,
+    `           ${shown(world.hostileWorkspaceFile)}  (hostile)`,
+    `           ${shown(world.deadDnsWorkspaceFile)}  (main, dead DNS)`,
     `CA         ${shown(world.caFile)}  (root only; trust it to talk TLS)`,
-    `DNS        ${world.resolver}  (zone ${world.domain}, UDP and TCP)`,
-    `Ports      http ${world.httpPort}, https ${world.httpsPort}`,
+    `CAA        ${world.caaIdentity}  (network.caaIdentity)`,
+    `DNS        ${ns1?.name} ${ns1?.endpoint}, ${ns2?.name} ${ns2?.endpoint}`,
+    `           dead: ${world.deadResolver}; lame NS: ${world.lameNameserver}`,
+    `Ports      http ${world.httpPort}, https ${world.httpsPort}, dns ${world.dnsPort}`,
+    `Zones      also ${STALE_DOMAIN} (ns2 stale), ${LAME_DOMAIN} (a dead NS);`,
+    `           canonical scenarios ${scenarios}`,
     '',
-    table([['HOST', 'ADDRESS', 'KIND', 'WHAT IT IS FOR'], ...rows]),
+    table([
+      ['HOST', 'ADDRESS', 'WORKSPACE', 'KIND', 'WHAT IT IS FOR'],
+      ...rows,
+    ]),
     '',
     `Audit it:  node bin/launch-ready.js audit ${shown(world.workspaceFile)}`,
     '',

@@ -12,9 +12,9 @@ import {
 /**
  * An authoritative DNS server for the test world: Debian's knotd, run in
  * the foreground as the current user with its config, zones and database
- * in a directory of its own. Each call starts one server; a second
- * authoritative server for the same zone (to test nameserver agreement)
- * is a second call with another address and directory.
+ * in a directory of its own. Each call starts one server; the world's
+ * second authoritative server (for nameserver agreement) is a second call
+ * with another address and directory.
  */
 
 /** One resource record, in zone-file presentation format. */
@@ -24,6 +24,8 @@ export interface DnsRecord {
   readonly type: 'A' | 'AAAA' | 'CNAME' | 'NS' | 'MX' | 'TXT' | 'CAA'
   /** As written in a zone file: `"v=spf1 -all"` for TXT, with its quotes. */
   readonly value: string
+  /** Seconds; the zone's default TTL when absent. */
+  readonly ttl?: number
 }
 
 /** A nameserver of a zone: its NS name and (glue) address. */
@@ -185,7 +187,9 @@ export function zoneFile(zone: Zone): string {
     ...zone.nameservers
       .filter((ns) => inZone(ns.name))
       .map((ns) => `${fqdn(ns.name)} IN A ${ns.address}`),
-    ...zone.records.map((r) => `${fqdn(r.name)} IN ${r.type} ${r.value}`),
+    ...zone.records.map(
+      (r) => `${fqdn(r.name)} ${r.ttl ?? ''} IN ${r.type} ${r.value}`,
+    ),
   ]
   return `${lines.join('\n')}\n`
 }

@@ -1,4 +1,4 @@
-import { readFile, mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import {
@@ -15,6 +15,31 @@ import {
  * certificate, and high ports, so no root is needed.
  */
 
+/** A redirect status: permanent (301, 308) or temporary (302, 307). */
+export type RedirectStatus = 301 | 302 | 307 | 308
+
+/** A TLS version name as nginx's `ssl_protocols` writes it. */
+export type TlsProtocol = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'
+
+/** What a listener answers. */
+export type EdgeAnswer =
+  /** The site's page, for any path. */
+  | { readonly kind: 'page' }
+  /**
+   * A redirect to `scheme://host[:port]` followed by `path`, or by the
+   * request's own path and query when `path` is absent. Scheme and host
+   * default to the listener's own.
+   */
+  | {
+      readonly kind: 'redirect'
+      readonly status: RedirectStatus
+      readonly scheme?: 'http' | 'https'
+      readonly host?: string
+      readonly path?: string
+    }
+  /** `bytes` zero bytes with their Content-Length, for every path. */
+  | { readonly kind: 'file'; readonly bytes: number }
+
 /** One host the edge serves. */
 export interface EdgeSite {
   readonly name: string
@@ -23,12 +48,30 @@ export interface EdgeSite {
   /** PEM files: what the HTTPS listener sends (chain or leaf) and its key. */
   readonly certificate: string
   readonly key: string
-  /** The certificate needs OpenSSL's security level lowered to load. */
+  /**
+   * The certificate or protocols need OpenSSL's security level lowered
+   * (Debian's OpenSSL refuses 1024-bit keys, SHA-1 and TLS 1.0/1.1 above 0).
+   */
   readonly legacy?: boolean
   /** False: plain HTTP serves the page instead of redirecting to HTTPS. */
   readonly redirectToHttps: boolean
   /** A sentence for the page, so a person who opens it knows the site. */
   readonly description: string
+  /** What plain HTTP answers; `redirectToHttps` decides when absent. */
+  readonly http?: EdgeAnswer
+  /** What HTTPS answers; the page when absent. */
+  readonly https?: EdgeAnswer
+  /** Exact paths answered on both schemes before the default answer. */
+  readonly routes?: Readonly<Record<string, EdgeAnswer>>
+  /** Headers on every response of both schemes, redirects included. */
+  readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Headers on HTTPS responses only: Strict-Transport-Security over plain
+   * HTTP must be ignored (RFC 6797 section 8.1), so sites don't send it.
+   */
+  readonly httpsHeaders?: Readonly<Record<string, string>>
+  /** TLS versions offered; TLS 1.2 and 1.3 when absent. */
+  readonly tlsProtocols?: readonly TlsProtocol[]
 }
 
 export interface EdgeOptions {
@@ -106,10 +149,33 @@ async function writeNginxFiles(options: EdgeOptions): Promise<string> {
     const root = join(options.dir, 'sites', site.name)
     await mkdir(root, { recursive: true })
     await writeFile(join(root, 'index.html'), page(site))
+    const bytes = fileBytes(site)
+    if (bytes !== undefined) await writeSparseFile(join(root, BODY), bytes)
   }
   const config = join(options.dir, 'nginx.conf')
   await writeFile(config, nginxConfig(options))
   return config
+}
+
+/** The file a 'file' answer serves, inside the site's root. */
+const BODY = 'body.bin'
+
+function fileBytes(site: EdgeSite): number | undefined {
+  const answers = [site.http, site.https, ...Object.values(site.routes ?? {})]
+  const sizes = answers.flatMap((a) => (a?.kind === 'file' ? [a.bytes] : []))
+  if (new Set(sizes).size > 1) {
+    throw new RangeError(`${site.name}: one file size per site, not ${sizes}`)
+  }
+  return sizes[0]
+}
+
+/**
+ * A file of `bytes` zeros that takes no disk space (a hole), so a 50 MB
+ * body costs nothing to make; nginx still sends every byte.
+ */
+async function writeSparseFile(path: string, bytes: number): Promise<void> {
+  await writeFile(path, '')
+  await truncate(path, bytes)
 }
 
 /** A small page naming the site, so a browser shows which one it hit. */
@@ -156,6 +222,8 @@ export function nginxConfig(options: EdgeOptions): string {
     '  types { text/html html; text/css css; text/javascript js; }',
     '  default_type application/octet-stream;',
     '  charset utf-8;',
+    // "Server: nginx" without the version, as production configs have it.
+    '  server_tokens off;',
     // nginx 1.22 still offers TLS 1.0 and 1.1 by default; sites today don't.
     '  ssl_protocols TLSv1.2 TLSv1.3;',
     ...options.sites.flatMap((site) => siteConfig(site, options)),
@@ -164,28 +232,97 @@ export function nginxConfig(options: EdgeOptions): string {
   ].join('\n')
 }
 
+const TO_HTTPS: EdgeAnswer = { kind: 'redirect', status: 301, scheme: 'https' }
+const PAGE: EdgeAnswer = { kind: 'page' }
+
 function siteConfig(site: EdgeSite, options: EdgeOptions): string[] {
-  const root = quote(join(options.dir, 'sites', site.name))
-  const https = options.httpsPort === 443 ? '' : `:${options.httpsPort}`
-  const http = site.redirectToHttps
-    ? [`    return 301 https://${site.name}${https}$request_uri;`]
-    : [`    root ${root};`]
+  const http = site.http ?? (site.redirectToHttps ? TO_HTTPS : PAGE)
+  return [
+    ...serverBlock(site, options, 'http', http, [
+      `    listen ${site.address}:${options.httpPort};`,
+    ]),
+    ...serverBlock(site, options, 'https', site.https ?? PAGE, [
+      `    listen ${site.address}:${options.httpsPort} ssl;`,
+      `    ssl_certificate ${quote(site.certificate)};`,
+      `    ssl_certificate_key ${quote(site.key)};`,
+      ...(site.tlsProtocols
+        ? [`    ssl_protocols ${site.tlsProtocols.join(' ')};`]
+        : []),
+      // Debian's OpenSSL refuses weak keys, SHA-1 and TLS < 1.2 above 0.
+      ...(site.legacy ? ['    ssl_ciphers DEFAULT@SECLEVEL=0;'] : []),
+    ]),
+  ]
+}
+
+type Scheme = 'http' | 'https'
+
+/** One server block: its listener, headers, routes and default answer. */
+function serverBlock(
+  site: EdgeSite,
+  options: EdgeOptions,
+  scheme: Scheme,
+  answer: EdgeAnswer,
+  listen: readonly string[],
+): string[] {
+  const headers = {
+    ...site.headers,
+    ...(scheme === 'https' ? site.httpsHeaders : {}),
+  }
+  const routes = Object.entries(site.routes ?? {})
   return [
     '  server {',
-    `    listen ${site.address}:${options.httpPort};`,
+    ...listen,
     `    server_name ${site.name};`,
-    ...http,
-    '  }',
-    '  server {',
-    `    listen ${site.address}:${options.httpsPort} ssl;`,
-    `    server_name ${site.name};`,
-    `    ssl_certificate ${quote(site.certificate)};`,
-    `    ssl_certificate_key ${quote(site.key)};`,
-    // Debian's OpenSSL refuses weak keys and SHA-1 below level 0.
-    ...(site.legacy ? ['    ssl_ciphers DEFAULT@SECLEVEL=0;'] : []),
-    `    root ${root};`,
+    `    root ${quote(join(options.dir, 'sites', site.name))};`,
+    // `always`: redirects and errors carry them too. Locations below set
+    // no add_header of their own, so they inherit these (nginx replaces,
+    // never merges, add_header lists between levels).
+    ...Object.entries(headers).map(
+      ([name, value]) => `    add_header ${name} ${nginxValue(value)} always;`,
+    ),
+    ...routes.map(
+      ([path, a]) =>
+        `    location = ${path} { ${directive(site, options, scheme, a)} }`,
+    ),
+    `    location / { ${directive(site, options, scheme, answer)} }`,
     '  }',
   ]
+}
+
+/** The nginx directive that gives `answer` inside a location. */
+function directive(
+  site: EdgeSite,
+  options: EdgeOptions,
+  scheme: Scheme,
+  answer: EdgeAnswer,
+): string {
+  switch (answer.kind) {
+    case 'page':
+      // Any path gets the page, as a single-page app's server does, so a
+      // redirect that keeps the path still ends on a 200.
+      return 'try_files $uri /index.html;'
+    case 'file':
+      return `try_files /${BODY} =500;`
+    case 'redirect': {
+      const to = answer.scheme ?? scheme
+      const port = to === 'http' ? options.httpPort : options.httpsPort
+      const shown = port === (to === 'http' ? 80 : 443) ? '' : `:${port}`
+      const path = answer.path ?? '$request_uri'
+      const host = answer.host ?? site.name
+      return `return ${answer.status} ${to}://${host}${shown}${path};`
+    }
+  }
+}
+
+/**
+ * A header value as an nginx string. nginx has no escape for `$`, which
+ * would start a variable, so values with one are refused.
+ */
+function nginxValue(value: string): string {
+  if (value.includes('$')) {
+    throw new RangeError(`header values cannot hold "$": ${value}`)
+  }
+  return quote(value)
 }
 
 /** An nginx string: quoted, so paths with spaces work. */

@@ -1,110 +1,90 @@
 import { createSocket } from 'node:dgram'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { basename, dirname, extname, join, relative, resolve } from 'node:path'
-import { Document } from 'yaml'
-import {
-  WorkspaceSchema,
-  type WorkspaceInput,
-} from '../../src/shared/workspace'
+import { dirname, join, resolve } from 'node:path'
+import { startCdnFront, type CdnSite } from './cdn'
 import {
   createTestPki,
   pem,
   writePemFiles,
   type CertificateKind,
+  type PemFiles,
   type TestPki,
 } from './certificates'
-import { freshSerial, startDnsServer, type DnsServer, type Zone } from './dns'
-import { startEdge, type Edge, type EdgeSite } from './edge'
+import { freshSerial, startDnsServer } from './dns'
+import { startEdge, type EdgeSite } from './edge'
+import { startTcpDelay, startUdpDelay, type ProxyRoute } from './latency'
+import { startDeadDns, startMisbehavingServers } from './misbehaving'
+import {
+  CAA_IDENTITY,
+  hasAddress,
+  HOST_PLANS,
+  SPECIAL_NUMBERS,
+  WORLD_DOMAIN,
+  workspaceDomain,
+  type HostKind,
+  type HostPlan,
+  type HostServer,
+  type WorkspaceKey,
+} from './plan'
 import { removeOnExit, WorldError } from './process'
+import {
+  siblingFile,
+  workspaceStem,
+  writeWorkspace,
+  type WorkspaceOverrides,
+  type WorldNetwork,
+} from './workspaces'
+import { worldZones, type NamedRecords, type WorldZones } from './zones'
 
 /**
- * The local test world: a DNS server, an nginx edge and a throwaway PKI on
- * loopback addresses, plus a workspace file that points the app at them.
- * Tests, e2e specs and `npm run world` all start it the same way.
+ * The local test world: two authoritative DNS servers, an nginx edge
+ * (with a Cloudflare-like front for some hosts), misbehaving servers and
+ * a throwaway PKI on loopback addresses, plus workspace files that point
+ * the app at them. Tests, e2e specs and `npm run world` all start it the
+ * same way. What it holds is listed in plan.ts.
  */
 
-/** The zone every world serves. */
-export const WORLD_DOMAIN = 'shop.test'
-
-/** What a host of the world is there to show. */
-export type HostKind = CertificateKind | 'no-redirect'
-
-interface HostPlan {
-  /** The label under the domain; '' for the apex. */
-  readonly label: string
-  readonly certificate: CertificateKind
-  /** False: plain HTTP serves the page instead of redirecting. */
-  readonly redirect: boolean
-  readonly purpose: string
-}
-
-/**
- * The world's hosts, one line each. Addresses follow this order
- * (127.0.N.1, .2, …), so add new hosts at the end.
- */
-const HOST_PLANS: readonly HostPlan[] = [
-  { label: '', certificate: 'valid', redirect: true, purpose: 'the apex' },
-  {
-    label: 'www',
-    certificate: 'valid',
-    redirect: true,
-    purpose: 'the canonical origin',
-  },
-  {
-    label: 'admin',
-    certificate: 'valid',
-    redirect: true,
-    purpose: 'the admin app, a healthy subdomain',
-  },
-  {
-    label: 'expired',
-    certificate: 'expired',
-    redirect: true,
-    purpose: 'its certificate expired 10 days ago',
-  },
-  {
-    label: 'wrong-host',
-    certificate: 'wrong-host',
-    redirect: true,
-    purpose: 'its certificate names only elsewhere.test',
-  },
-  {
-    label: 'self-signed',
-    certificate: 'self-signed',
-    redirect: true,
-    purpose: 'its certificate is signed by itself',
-  },
-  {
-    label: 'no-intermediate',
-    certificate: 'missing-intermediate',
-    redirect: true,
-    purpose: 'it sends its certificate without the intermediate',
-  },
-  {
-    label: 'no-redirect',
-    certificate: 'valid',
-    redirect: false,
-    purpose: 'plain HTTP serves the page instead of redirecting',
-  },
-  {
-    label: 'short-lived',
-    certificate: 'short-lived',
-    redirect: true,
-    purpose: 'a 6-day certificate, judged by the share of life left',
-  },
-]
+export {
+  CAA_IDENTITY,
+  CANONICAL_SCENARIOS,
+  HOSTILE_DOMAIN,
+  HUGE_BODY_BYTES,
+  LAME_DOMAIN,
+  LONG_CHAIN_HOPS,
+  MANY_A_RECORDS,
+  scenarioDomain,
+  STALE_DOMAIN,
+  WORLD_DOMAIN,
+  type CanonicalScenario,
+  type HostKind,
+  type HostServer,
+  type WorkspaceKey,
+} from './plan'
+export type { WorkspaceOverrides } from './workspaces'
 
 /** One host of a running world. */
 export interface WorldHost {
   readonly name: string
+  /**
+   * The address its A record gives (the first, for many-a); '' for a
+   * name that is a CNAME.
+   */
   readonly address: string
   readonly kind: HostKind
   readonly certificate: CertificateKind
+  /** Plain HTTP answers 301 to HTTPS on the same host. */
   readonly redirectsToHttps: boolean
   /** What the host is for, in a few words. */
   readonly purpose: string
+  /** The workspace it belongs to, and that workspace's domain. */
+  readonly workspace: WorkspaceKey
+  readonly domain: string
+  /** What answers on its address. */
+  readonly server: HostServer
+  /** The CNAME target, for names that are one. */
+  readonly cname?: string
 }
 
 export interface WorldOptions {
@@ -119,12 +99,28 @@ export interface WorldOptions {
   readonly httpsPort?: number
   readonly dnsPort?: number
   /**
-   * Where to write the workspace file; the CA file goes next to it.
-   * Default: world.launchready.yaml in the world's temp dir.
+   * Where to write the workspace file; the CA file and the other
+   * workspaces go next to it. Default: world.launchready.yaml in the
+   * world's temp dir.
    */
   readonly workspaceFile?: string
+  /**
+   * Extra round-trip time, in ms, on every path to the world's servers
+   * (DNS over UDP and TCP, HTTP, HTTPS): half on the way there, half on
+   * the way back. Default 0: the servers answer on the addresses the
+   * zone gives out, with no proxy in front.
+   */
+  readonly latencyMs?: number
   /** Program paths, for machines that keep them somewhere unusual. */
   readonly programs?: { readonly knotd?: string; readonly nginx?: string }
+}
+
+/** An authoritative server of the world. */
+export interface WorldNameserver {
+  readonly name: string
+  readonly address: string
+  /** "address:port". */
+  readonly endpoint: string
 }
 
 /** A running world. */
@@ -134,238 +130,548 @@ export interface World {
   readonly domain: string
   /** N of 127.0.N.0/24. */
   readonly net: number
+  /** The main site's workspace (shop.test). */
   readonly workspaceFile: string
+  /** The hostile site's workspace (hostile.shop.test). */
+  readonly hostileWorkspaceFile: string
+  /** The main site's workspace, asking a DNS server that never answers. */
+  readonly deadDnsWorkspaceFile: string
   /** The root CA certificate (PEM), the one certificate to trust. */
   readonly caFile: string
-  /** The DNS server, "address:port". */
+  /** The first authoritative server, "address:port": what workspaces ask. */
   readonly resolver: string
+  /** Both authoritative servers, ns1 first. */
+  readonly nameservers: readonly WorldNameserver[]
+  /** The DNS server that never answers, "address:port". */
+  readonly deadResolver: string
+  /** lame.test's second nameserver address, where nothing listens. */
+  readonly lameNameserver: string
   readonly httpPort: number
   readonly httpsPort: number
+  readonly dnsPort: number
+  /** The CAA issuer domain of the world's CA (network.caaIdentity). */
+  readonly caaIdentity: string
+  /** The extra round trip on every path, in ms; 0 for none. */
+  readonly latencyMs: number
+  /** Every host of every workspace; `workspace` says whose. */
   readonly hosts: readonly WorldHost[]
+  /**
+   * Writes a new workspace file for `domain` with the world's network
+   * settings (resolver, CA, CAA identity, ports), canonical origin
+   * https://www.DOMAIN and, for a domain of the world, its subdomains;
+   * `overrides` replace fields (`network` field by field). Returns its
+   * path, inside `dir`.
+   */
+  workspaceFor(domain: string, overrides?: WorkspaceOverrides): Promise<string>
   /** Stops every server and removes `dir`; safe to call twice. */
   stop(): Promise<void>
 }
 
+/** The hosts of one workspace, in the world's order. */
+export function hostsOf(
+  world: Pick<World, 'hosts'>,
+  workspace: WorkspaceKey,
+): WorldHost[] {
+  return world.hosts.filter((h) => h.workspace === workspace)
+}
+
 /**
- * Starts a world: makes the PKI, starts knotd and nginx, and writes the
- * CA and workspace files. Throws a WorldError naming the program that
- * failed, with its output; nothing is left running or on disk then.
+ * Starts a world: makes the PKI, starts knotd (twice), nginx and the
+ * Node servers, and writes the CA and workspace files. Throws a
+ * WorldError naming the program that failed, with its output; nothing is
+ * left running or on disk then.
  */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   if (options.net === 'auto') return startOnFreeNet(options)
   return startOn(layoutFor(options.net ?? 1, options), options)
 }
 
-/** Where one world lives: its address block and ports. */
+/** Where one world lives: its address block, ports and delay. */
 interface Layout {
   readonly net: number
   readonly httpPort: number
   readonly httpsPort: number
-  readonly dnsAddress: string
   readonly dnsPort: number
+  readonly latencyMs: number
 }
 
 const BASE_PORTS = { http: 18080, https: 18443, dns: 10053 } as const
 const PORT_STEP = 100
-/** .53 is the DNS server's; hosts take .1 upwards. */
-const DNS_HOST_NUMBER = 53
 
 function layoutFor(net: number, options: WorldOptions): Layout {
   if (!Number.isInteger(net) || net < 1 || net > 254) {
     throw new RangeError(`net must be a whole number from 1 to 254: ${net}`)
+  }
+  const latencyMs = options.latencyMs ?? 0
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    throw new RangeError(`latencyMs must be 0 or more: ${latencyMs}`)
   }
   const offset = (net - 1) * PORT_STEP
   return {
     net,
     httpPort: options.httpPort ?? BASE_PORTS.http + offset,
     httpsPort: options.httpsPort ?? BASE_PORTS.https + offset,
-    dnsAddress: `127.0.${net}.${DNS_HOST_NUMBER}`,
     dnsPort: options.dnsPort ?? BASE_PORTS.dns + offset,
+    latencyMs,
   }
 }
 
-function planHosts(layout: Layout): WorldHost[] {
-  return HOST_PLANS.map((plan, i) => ({
-    name: plan.label ? `${plan.label}.${WORLD_DOMAIN}` : WORLD_DOMAIN,
-    address: `127.0.${layout.net}.${i + 1}`,
-    kind: plan.redirect ? plan.certificate : 'no-redirect',
-    certificate: plan.certificate,
-    redirectsToHttps: plan.redirect,
+/**
+ * 127.D.N.X: host X of block N at depth D. Depth 0 holds the addresses
+ * the zone gives out; a latency proxy there passes to depth 1, and a CDN
+ * front passes to nginx one deeper again. Each world keeps to its own N
+ * at every depth.
+ */
+function addressAt(layout: Layout, number: number, depth = 0): string {
+  return `127.${depth}.${layout.net}.${number}`
+}
+
+/** Depth of the first server behind the public address. */
+function frontDepth(layout: Layout): number {
+  return layout.latencyMs > 0 ? 1 : 0
+}
+
+/** A host as placed on this world's addresses. */
+interface PlacedHost {
+  readonly host: WorldHost
+  readonly plan: HostPlan
+  /** X of 127.D.N.X; undefined for a name without an address. */
+  readonly number?: number
+  /** Depth of the address its own server (nginx, Node) listens on. */
+  readonly depth: number
+}
+
+function placeHosts(layout: Layout): PlacedHost[] {
+  let next = 1
+  return HOST_PLANS.map((plan) => {
+    const number = hasAddress(plan) ? next++ : undefined
+    if (number !== undefined && number >= SPECIAL_NUMBERS.ns1) {
+      throw new RangeError(`too many hosts: ${plan.name} would get .${number}`)
+    }
+    const depth = frontDepth(layout) + (plan.server === 'cdn' ? 1 : 0)
+    return { host: worldHost(layout, plan, number), plan, number, depth }
+  })
+}
+
+function worldHost(
+  layout: Layout,
+  plan: HostPlan,
+  number: number | undefined,
+): WorldHost {
+  const cname = plan.dns && 'cname' in plan.dns ? plan.dns.cname : undefined
+  return {
+    name: plan.name,
+    address: hostAddress(layout, plan, number),
+    kind: plan.kind,
+    certificate: plan.certificate ?? 'valid',
+    redirectsToHttps: redirectsToHttps(plan),
     purpose: plan.purpose,
-  }))
+    workspace: plan.workspace,
+    domain: workspaceDomain(plan.workspace),
+    server: plan.server,
+    ...(cname ? { cname } : {}),
+  }
+}
+
+/** The (first) address a host's A records give; '' for a CNAME. */
+function hostAddress(
+  layout: Layout,
+  plan: HostPlan,
+  number: number | undefined,
+): string {
+  if (number !== undefined) return addressAt(layout, number)
+  const dns = plan.dns
+  if (dns && 'aRecords' in dns) return addressAt(layout, SPECIAL_NUMBERS.manyA)
+  if (dns && 'zoneApex' in dns) {
+    const apex = dns.zoneApex === 'stale' ? 'staleNs1' : 'lame'
+    return addressAt(layout, SPECIAL_NUMBERS[apex])
+  }
+  return ''
+}
+
+/** True when plain HTTP answers 301 to HTTPS on the same host. */
+function redirectsToHttps(plan: HostPlan): boolean {
+  if (plan.server === 'none' || plan.server === 'node') return false
+  const http = plan.site?.http
+  if (http === undefined) return !plan.site?.noRedirect
+  return (
+    http.kind === 'redirect' &&
+    http.status === 301 &&
+    http.scheme === 'https' &&
+    (http.host ?? plan.name) === plan.name &&
+    http.path === undefined
+  )
 }
 
 async function startOn(layout: Layout, options: WorldOptions): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'launch-ready-world-'))
   const forgetDir = removeOnExit(dir)
-  const running: { stop(): Promise<void> }[] = []
+  const running: Stoppable[] = []
   const stopAll = async () => {
     await Promise.all(running.map((server) => server.stop()))
     await rm(dir, { recursive: true, force: true })
     forgetDir()
   }
   try {
-    const hosts = planHosts(layout)
+    const placed = placeHosts(layout)
     const pki = await createTestPki()
-    const sites = await writeSites(join(dir, 'certs'), pki, hosts)
-    const { dns } = await startServers(
-      dir,
-      layout,
-      hosts,
-      sites,
-      options,
+    const certificates = await writeCertificates(
+      join(dir, 'certs'),
+      pki,
+      placed,
+    )
+    const caFile = await writeCaFile(dir, pki, options)
+    await startServers(
+      { dir, layout, placed, certificates, caFile, options },
       running,
     )
-    const files = await writeWorkspace(dir, layout, hosts, pki, options)
-    let stopping: Promise<void> | undefined
-    return {
-      dir,
-      domain: WORLD_DOMAIN,
-      net: layout.net,
-      ...files,
-      resolver: dns.endpoint,
-      httpPort: layout.httpPort,
-      httpsPort: layout.httpsPort,
-      hosts,
-      stop: () => (stopping ??= stopAll()),
-    }
+    return await assemble({ dir, layout, placed, caFile, options }, stopAll)
   } catch (error) {
     await stopAll()
     throw error
   }
 }
 
-/** Issues every host's certificate and writes its PEM files. */
-async function writeSites(
+/** Something the world started and must stop. */
+interface Stoppable {
+  stop(): Promise<void>
+}
+
+/** A host's certificate files, and whether OpenSSL needs level 0 for it. */
+interface HostCertificate {
+  readonly files: PemFiles
+  readonly legacy: boolean
+}
+
+/** Issues the certificate of every host that serves, and writes it. */
+async function writeCertificates(
   dir: string,
   pki: TestPki,
-  hosts: readonly WorldHost[],
-): Promise<EdgeSite[]> {
+  placed: readonly PlacedHost[],
+): Promise<Map<string, HostCertificate>> {
   await mkdir(dir, { recursive: true })
-  return Promise.all(
-    hosts.map(async (host) => {
+  const serving = placed.filter((p) => p.plan.server !== 'none')
+  const entries = await Promise.all(
+    serving.map(async ({ host }) => {
       const issued = await pki.issue(host.name, host.certificate)
       const files = await writePemFiles(dir, host.name, issued)
-      return {
-        name: host.name,
-        address: host.address,
-        certificate: files.served,
-        key: files.key,
-        legacy: issued.legacy,
-        redirectToHttps: host.redirectsToHttps,
-        description: host.purpose,
-      }
+      return [host.name, { files, legacy: issued.legacy }] as const
     }),
   )
+  return new Map(entries)
 }
 
-/**
- * Starts knotd and nginx side by side. Whatever started goes into
- * `running` even when the other failed, so the caller can stop it.
- */
-async function startServers(
+/** The CA file: the root alone, what a user would trust. */
+async function writeCaFile(
   dir: string,
-  layout: Layout,
-  hosts: readonly WorldHost[],
-  sites: readonly EdgeSite[],
-  options: WorldOptions,
-  running: { stop(): Promise<void> }[],
-): Promise<{ dns: DnsServer; edge: Edge }> {
-  const [dns, edge] = await Promise.allSettled([
-    startDnsServer({
-      dir: join(dir, 'dns-ns1'),
-      address: layout.dnsAddress,
-      port: layout.dnsPort,
-      zones: [worldZone(layout, hosts)],
-      program: options.programs?.knotd,
-    }),
-    startEdge({
-      dir: join(dir, 'edge'),
-      sites,
-      httpPort: layout.httpPort,
-      httpsPort: layout.httpsPort,
-      program: options.programs?.nginx,
-    }),
-  ])
-  if (dns.status === 'fulfilled') running.push(dns.value)
-  if (edge.status === 'fulfilled') running.push(edge.value)
-  if (dns.status === 'rejected') throw dns.reason
-  if (edge.status === 'rejected') throw edge.reason
-  return { dns: dns.value, edge: edge.value }
-}
-
-/**
- * The zone shop.test: SOA, NS and an A record per host. A second
- * authoritative server would be a second nameserver here and a second
- * startDnsServer call with the same zone.
- */
-function worldZone(layout: Layout, hosts: readonly WorldHost[]): Zone {
-  return {
-    origin: WORLD_DOMAIN,
-    serial: freshSerial(),
-    nameservers: [{ name: `ns1.${WORLD_DOMAIN}`, address: layout.dnsAddress }],
-    records: hosts.map((h) => ({ name: h.name, type: 'A', value: h.address })),
-  }
-}
-
-/**
- * Writes the CA file (the root alone: what a user would trust) and the
- * workspace file, checked against the app's own schema first so a
- * schema change breaks here rather than in every test that loads it.
- */
-async function writeWorkspace(
-  dir: string,
-  layout: Layout,
-  hosts: readonly WorldHost[],
   pki: TestPki,
   options: WorldOptions,
-): Promise<{ workspaceFile: string; caFile: string }> {
-  const workspaceFile = resolve(
-    options.workspaceFile ?? join(dir, 'world.launchready.yaml'),
-  )
-  const home = dirname(workspaceFile)
-  const caFile = join(home, `${workspaceStem(workspaceFile)}-ca.pem`)
-  await mkdir(home, { recursive: true })
+): Promise<string> {
+  const file = mainWorkspaceFile(dir, options)
+  const caFile = join(dirname(file), `${workspaceStem(file)}-ca.pem`)
+  await mkdir(dirname(caFile), { recursive: true })
   await writeFile(caFile, pem([pki.root.certificate]))
+  return caFile
+}
 
-  const www = `www.${WORLD_DOMAIN}`
-  const workspace: WorkspaceInput = {
-    version: 1,
-    name: 'Shop (test world)',
-    domain: WORLD_DOMAIN,
-    // An origin has no port; network.httpsPort carries the test port.
-    canonicalOrigin: `https://${www}`,
-    subdomains: hosts
-      .map((h) => h.name)
-      .filter((name) => name !== WORLD_DOMAIN && name !== www),
-    network: {
-      resolvers: [`${layout.dnsAddress}:${layout.dnsPort}`],
-      caFile: relative(home, caFile),
-      httpPort: layout.httpPort,
-      httpsPort: layout.httpsPort,
+function mainWorkspaceFile(dir: string, options: WorldOptions): string {
+  return resolve(options.workspaceFile ?? join(dir, 'world.launchready.yaml'))
+}
+
+/** What starting the servers needs to know. */
+interface ServerInputs {
+  readonly dir: string
+  readonly layout: Layout
+  readonly placed: readonly PlacedHost[]
+  readonly certificates: ReadonlyMap<string, HostCertificate>
+  readonly caFile: string
+  readonly options: WorldOptions
+}
+
+/**
+ * Starts every server side by side. Whatever started goes into `running`
+ * even when another failed, so the caller can stop it; the first failure
+ * is thrown.
+ */
+async function startServers(
+  inputs: ServerInputs,
+  running: Stoppable[],
+): Promise<void> {
+  const ca = await readFile(inputs.caFile, 'utf8')
+  const starts: (() => Promise<Stoppable>)[] = [
+    ...dnsServers(inputs),
+    () => startEdge(edgeOptions(inputs)),
+    () => startCdnFront(cdnOptions(inputs, ca)),
+    () => startMisbehavingServers(misbehavingOptions(inputs)),
+    () =>
+      startDeadDns(
+        addressAt(inputs.layout, SPECIAL_NUMBERS.deadDns),
+        inputs.layout.dnsPort,
+      ),
+    ...latencyProxies(inputs),
+  ]
+  // async: a start that throws at once is a rejection like the others,
+  // so the ones already started still reach `running`.
+  const results = await Promise.allSettled(starts.map(async (s) => s()))
+  for (const result of results) {
+    if (result.status === 'fulfilled') running.push(result.value)
+  }
+  const failed = results.find((r) => r.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
+/** knotd twice: ns1 and ns2, on the same port at their own addresses. */
+function dnsServers(inputs: ServerInputs): (() => Promise<Stoppable>)[] {
+  const { layout, placed, dir, options } = inputs
+  const zones = zonesOf(layout, placed)
+  return (['ns1', 'ns2'] as const).map(
+    (ns) => () =>
+      startDnsServer({
+        dir: join(dir, `dns-${ns}`),
+        address: addressAt(layout, SPECIAL_NUMBERS[ns], frontDepth(layout)),
+        port: layout.dnsPort,
+        zones: zones[ns],
+        program: options.programs?.knotd,
+      }),
+  )
+}
+
+function zonesOf(layout: Layout, placed: readonly PlacedHost[]): WorldZones {
+  const at = (n: number) => addressAt(layout, n)
+  return worldZones(
+    placed.map((p) => ({ name: p.host.name, records: recordsOf(layout, p) })),
+    {
+      ns1: at(SPECIAL_NUMBERS.ns1),
+      ns2: at(SPECIAL_NUMBERS.ns2),
+      lameNs: at(SPECIAL_NUMBERS.lameNs),
+      staleNs1: at(SPECIAL_NUMBERS.staleNs1),
+      staleNs2: at(SPECIAL_NUMBERS.staleNs2),
+      lame: at(SPECIAL_NUMBERS.lame),
     },
-  }
-  WorkspaceSchema.parse(workspace)
-  await writeFile(workspaceFile, serialize(workspace, workspaceFile))
-  return { workspaceFile, caFile }
+    // One less for stale.test on ns2 must still be a serial.
+    freshSerial() + 1,
+  )
 }
 
-/** "world" for world.launchready.yaml, "shop" for shop.json. */
-function workspaceStem(file: string): string {
-  return basename(file)
-    .replace(/\.(ya?ml|json)$/i, '')
-    .replace(/\.launchready$/i, '')
+/** A host's records: an A record, or what its DNS plan says. */
+function recordsOf(
+  layout: Layout,
+  { plan, host }: PlacedHost,
+): NamedRecords['records'] {
+  const dns = plan.dns
+  // zones.ts writes the DNS-only zones' apex records itself.
+  if (dns && 'zoneApex' in dns) return []
+  if (dns && 'cname' in dns) return [{ type: 'CNAME', value: `${dns.cname}.` }]
+  if (dns && 'aRecords' in dns) {
+    return Array.from({ length: dns.aRecords }, (_, i) => ({
+      type: 'A',
+      value: addressAt(layout, SPECIAL_NUMBERS.manyA + i),
+    }))
+  }
+  const a = { type: 'A', value: host.address } as const
+  return dns && 'caa' in dns ? [a, { type: 'CAA', value: dns.caa }] : [a]
 }
 
-function serialize(workspace: WorkspaceInput, file: string): string {
-  if (extname(file).toLowerCase() === '.json') {
-    return `${JSON.stringify(workspace, null, 2)}\n`
+/** nginx's sites: every host it serves, directly or behind the front. */
+function edgeOptions(inputs: ServerInputs) {
+  const { layout, placed, certificates, dir, options } = inputs
+  const sites = placed
+    .filter((p) => p.plan.server === 'nginx' || p.plan.server === 'cdn')
+    .map(({ host, plan, number, depth }): EdgeSite => {
+      const certificate = certificates.get(host.name)!
+      const { noRedirect, legacy, ...site } = plan.site ?? {}
+      return {
+        ...site,
+        name: host.name,
+        address: addressAt(layout, number!, depth),
+        certificate: certificate.files.served,
+        key: certificate.files.key,
+        legacy: certificate.legacy || legacy === true,
+        redirectToHttps: !noRedirect,
+        description: host.purpose,
+      }
+    })
+  return {
+    dir: join(dir, 'edge'),
+    sites,
+    httpPort: layout.httpPort,
+    httpsPort: layout.httpsPort,
+    program: options.programs?.nginx,
   }
-  const document = new Document(workspace)
-  document.commentBefore =
-    ' The Launch Ready test world (test/world). Its servers and CA exist\n' +
-    ' only while `npm run world` (or the test that started it) runs.'
-  return document.toString()
+}
+
+function cdnOptions(inputs: ServerInputs, ca: string) {
+  const { layout, placed, certificates } = inputs
+  const sites = placed
+    .filter((p) => p.plan.server === 'cdn')
+    .map(({ host, number, depth }): CdnSite => {
+      const { files } = certificates.get(host.name)!
+      return {
+        name: host.name,
+        address: addressAt(layout, number!, depth - 1),
+        origin: addressAt(layout, number!, depth),
+        certificate: files.served,
+        key: files.key,
+      }
+    })
+  return {
+    sites,
+    httpPort: layout.httpPort,
+    httpsPort: layout.httpsPort,
+    ca,
+  }
+}
+
+function misbehavingOptions(inputs: ServerInputs) {
+  const { layout, placed, certificates } = inputs
+  const sites = placed
+    .filter((p) => p.plan.server === 'node')
+    .map(({ host, plan, number, depth }) => {
+      const { files } = certificates.get(host.name)!
+      return {
+        name: host.name,
+        address: addressAt(layout, number!, depth),
+        behaviour: plan.misbehaviour!,
+        certificate: files.served,
+        key: files.key,
+      }
+    })
+  return { sites, httpPort: layout.httpPort, httpsPort: layout.httpsPort }
+}
+
+/**
+ * With latency: a delaying proxy on every public address and port, in
+ * front of whatever serves there. The dead DNS server gets none: it
+ * never answers anyway.
+ */
+function latencyProxies(inputs: ServerInputs): (() => Promise<Stoppable>)[] {
+  const { layout } = inputs
+  if (layout.latencyMs === 0) return []
+  const oneWay = layout.latencyMs / 2
+  const route = (number: number, port: number): ProxyRoute => ({
+    listen: { address: addressAt(layout, number), port },
+    target: { address: addressAt(layout, number, 1), port },
+  })
+  const web = inputs.placed
+    .filter((p) => p.number !== undefined && p.plan.server !== 'none')
+    .flatMap((p) =>
+      [layout.httpPort, layout.httpsPort].map((port) => route(p.number!, port)),
+    )
+  const dns = [SPECIAL_NUMBERS.ns1, SPECIAL_NUMBERS.ns2].map((n) =>
+    route(n, layout.dnsPort),
+  )
+  return [
+    ...[...web, ...dns].map((r) => () => startTcpDelay(r, oneWay)),
+    ...dns.map((r) => () => startUdpDelay(r, oneWay)),
+  ]
+}
+
+/** What the World object is made from. */
+interface Assembly {
+  readonly dir: string
+  readonly layout: Layout
+  readonly placed: readonly PlacedHost[]
+  readonly caFile: string
+  readonly options: WorldOptions
+}
+
+/** Writes the workspaces and returns the running world. */
+async function assemble(
+  { dir, layout, placed, caFile, options }: Assembly,
+  stopAll: () => Promise<void>,
+): Promise<World> {
+  const hosts = placed.map((p) => p.host)
+  const nameservers = (['ns1', 'ns2'] as const).map((ns) => {
+    const address = addressAt(layout, SPECIAL_NUMBERS[ns])
+    const endpoint = `${address}:${layout.dnsPort}`
+    return { name: `${ns}.${WORLD_DOMAIN}`, address, endpoint }
+  })
+  const network: WorldNetwork = {
+    resolvers: [nameservers[0]!.endpoint],
+    caFile,
+    caaIdentity: CAA_IDENTITY,
+    httpPort: layout.httpPort,
+    httpsPort: layout.httpsPort,
+    dnsPort: layout.dnsPort,
+  }
+  const deadResolver = `${addressAt(layout, SPECIAL_NUMBERS.deadDns)}:${layout.dnsPort}`
+  const files = await writeWorkspaces(
+    dir,
+    options,
+    hosts,
+    network,
+    deadResolver,
+  )
+  let written = 0
+  let stopping: Promise<void> | undefined
+  return {
+    dir,
+    domain: WORLD_DOMAIN,
+    net: layout.net,
+    ...files,
+    caFile,
+    resolver: nameservers[0]!.endpoint,
+    nameservers,
+    deadResolver,
+    lameNameserver: addressAt(layout, SPECIAL_NUMBERS.lameNs),
+    httpPort: layout.httpPort,
+    httpsPort: layout.httpsPort,
+    dnsPort: layout.dnsPort,
+    caaIdentity: CAA_IDENTITY,
+    latencyMs: layout.latencyMs,
+    hosts,
+    workspaceFor: (domain, overrides) => {
+      written += 1
+      const file = join(
+        dir,
+        'workspaces',
+        `${domain}-${written}.launchready.yaml`,
+      )
+      return writeWorkspace(file, draftFor(domain, hosts), network, overrides)
+    },
+    stop: () => (stopping ??= stopAll()),
+  }
+}
+
+/** The main, hostile and dead-DNS workspace files. */
+async function writeWorkspaces(
+  dir: string,
+  options: WorldOptions,
+  hosts: readonly WorldHost[],
+  network: WorldNetwork,
+  deadResolver: string,
+) {
+  const workspaceFile = mainWorkspaceFile(dir, options)
+  const main = { ...draftFor(WORLD_DOMAIN, hosts), name: 'Shop (test world)' }
+  const hostile = draftFor(workspaceDomain('hostile'), hosts)
+  const dead = { ...main, name: 'Shop behind a dead DNS server (test world)' }
+  return {
+    workspaceFile: await writeWorkspace(workspaceFile, main, network),
+    hostileWorkspaceFile: await writeWorkspace(
+      siblingFile(workspaceFile, '-hostile'),
+      { ...hostile, name: 'Hostile shop (test world)' },
+      network,
+    ),
+    deadDnsWorkspaceFile: await writeWorkspace(
+      siblingFile(workspaceFile, '-dead-dns'),
+      dead,
+      { ...network, resolvers: [deadResolver] },
+    ),
+  }
+}
+
+/**
+ * A workspace for `domain`: its hosts other than apex and www become the
+ * subdomains — all but the far end of the CNAME loop, which a user would
+ * not list.
+ */
+function draftFor(domain: string, hosts: readonly WorldHost[]) {
+  const skip = new Set([domain, `www.${domain}`])
+  const subdomains = hosts
+    .filter((h) => h.domain === domain && !skip.has(h.name))
+    .filter((h) => !h.name.startsWith('cname-loop-b.'))
+    .map((h) => h.name)
+  return { name: `${domain} (test world)`, domain, subdomains }
 }
 
 /** Nets 'auto' chooses from; 1–19 are left for people to pick by hand. */
@@ -408,17 +714,31 @@ function isAddressInUse(error: unknown): boolean {
 
 /** True when every port the world would bind is free right now. */
 async function isFree(layout: Layout): Promise<boolean> {
-  const tcp = HOST_PLANS.flatMap((_, i) =>
-    [layout.httpPort, layout.httpsPort].map((port) =>
-      canBindTcp(`127.0.${layout.net}.${i + 1}`, port),
-    ),
-  )
-  const checks = [
-    ...tcp,
-    canBindTcp(layout.dnsAddress, layout.dnsPort),
-    canBindUdp(layout.dnsAddress, layout.dnsPort),
-  ]
-  return (await Promise.all(checks)).every(Boolean)
+  const placed = placeHosts(layout)
+  const web = placed
+    .filter((p) => p.number !== undefined && p.plan.server !== 'none')
+    .flatMap((p) =>
+      depths(p.depth).flatMap((d) =>
+        [layout.httpPort, layout.httpsPort].map((port) =>
+          canBindTcp(addressAt(layout, p.number!, d), port),
+        ),
+      ),
+    )
+  const dns = [SPECIAL_NUMBERS.ns1, SPECIAL_NUMBERS.ns2]
+    .flatMap((n) =>
+      depths(frontDepth(layout)).map((d) => addressAt(layout, n, d)),
+    )
+    .concat(addressAt(layout, SPECIAL_NUMBERS.deadDns))
+    .flatMap((address) => [
+      canBindTcp(address, layout.dnsPort),
+      canBindUdp(address, layout.dnsPort),
+    ])
+  return (await Promise.all([...web, ...dns])).every(Boolean)
+}
+
+/** 0, 1, … `deepest`. */
+function depths(deepest: number): number[] {
+  return Array.from({ length: deepest + 1 }, (_, d) => d)
 }
 
 function canBindTcp(host: string, port: number): Promise<boolean> {
