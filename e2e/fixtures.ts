@@ -18,7 +18,7 @@ import { loadWorldInfo, type WorldInfo } from './support/world-info'
 
 interface TestFixtures {
   /** Which workspace "Open workspace…" picks. */
-  readonly workspace: 'world' | 'silent dns'
+  readonly workspace: 'world' | 'dead dns'
   /** The app, started fresh for this test in the run's mode. */
   readonly app: LaunchedApp
   /** Saves the window as e2e/screenshots/NAME.png. */
@@ -74,7 +74,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const options: LaunchOptions = {
       userData: join(scratch, 'user-data'),
       workspaceFile:
-        workspace === 'world' ? world.workspaceFile : world.silentWorkspaceFile,
+        workspace === 'world'
+          ? world.workspaceFile
+          : world.deadDnsWorkspaceFile,
       newWorkspaceDir: join(scratch, 'workspaces'),
       watch: (page) => watchForProblems(page, problems),
     }

@@ -11,16 +11,12 @@ import {
   ROOT,
   RUN_DIR,
 } from './support/paths'
-import { startSilentDns, writeSilentWorkspace } from './support/silent-dns'
 import { saveWorldInfo } from './support/world-info'
-
-/** The e2e world's address block, apart from the unit tests' world. */
-const E2E_NET = 2
 
 /**
  * Once per run: say which mode the specs use, check the build is there,
- * bundle the bridge's page script, and start the test world and a DNS
- * server that never answers. Returns the teardown that stops them.
+ * bundle the bridge's page script, and start the test world on a free
+ * address block. Returns the teardown that stops it.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const mode = e2eMode()
@@ -29,13 +25,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await rm(RUN_DIR, { recursive: true, force: true })
   await mkdir(RUN_DIR, { recursive: true })
   if (mode === 'chromium bridge') await bundleInitScript()
-  const world = await startWorld({ net: E2E_NET })
-  const silent = await startSilentDns(world)
-  await saveWorldInfo(world, await writeSilentWorkspace(world, silent))
-  return async () => {
-    await silent.close()
-    await world.stop()
-  }
+  const world = await startWorld({ net: 'auto' })
+  await saveWorldInfo(world)
+  return () => world.stop()
 }
 
 function requireBuild(path: string): void {

@@ -5,26 +5,27 @@ import { WORLD_INFO } from './paths'
 /** The facts about the running world the workers need. */
 export type WorldInfo = Pick<
   World,
-  'dir' | 'domain' | 'workspaceFile' | 'caFile' | 'resolver' | 'hosts'
-> & {
-  /** The world's workspace behind a DNS server that never answers. */
-  readonly silentWorkspaceFile: string
-}
+  | 'dir'
+  | 'domain'
+  | 'workspaceFile'
+  | 'deadDnsWorkspaceFile'
+  | 'caFile'
+  | 'resolver'
+  | 'hosts'
+>
 
 /** Written by the global setup, which owns the world's processes. */
-export async function saveWorldInfo(
-  world: World,
-  silentWorkspaceFile: string,
-): Promise<void> {
-  const { dir, domain, workspaceFile, caFile, resolver, hosts } = world
+export async function saveWorldInfo(world: World): Promise<void> {
+  const { dir, domain, workspaceFile, deadDnsWorkspaceFile } = world
+  const { caFile, resolver, hosts } = world
   const info: WorldInfo = {
     dir,
     domain,
     workspaceFile,
+    deadDnsWorkspaceFile,
     caFile,
     resolver,
     hosts,
-    silentWorkspaceFile,
   }
   await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
 }

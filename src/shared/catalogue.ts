@@ -12,6 +12,62 @@ export interface CheckInfo {
 /** The checks this version runs, by id (see PRODUCT.md's catalogue). */
 export const CATALOGUE: readonly CheckInfo[] = [
   {
+    id: 'domain.production-host',
+    stage: 1,
+    title: 'Production runs on your own domain',
+    why:
+      'A preview host such as *.vercel.app belongs to your hosting ' +
+      'provider, not to you: you cannot move it, protect it with your own ' +
+      'edge, or keep its links, cookies and search ranking if you leave. ' +
+      'Customers and staff should only ever learn your own address.',
+  },
+  {
+    id: 'dns.apex',
+    stage: 2,
+    title: 'The bare domain resolves',
+    why:
+      'People type the bare domain. If it does not resolve, or points at ' +
+      'a name that no longer exists, they get "site can\'t be reached" ' +
+      'before any redirect can help.',
+  },
+  {
+    id: 'dns.www',
+    stage: 2,
+    title: 'www resolves',
+    why:
+      'Links, old bookmarks and habits still send people to www. It must ' +
+      'resolve so the redirect to your canonical address can happen.',
+  },
+  {
+    id: 'dns.subdomains',
+    stage: 2,
+    title: 'Every subdomain resolves',
+    why:
+      'A subdomain that does not resolve is an outage for whoever uses it. ' +
+      'One that points (CNAME) at a name that no longer exists is worse: ' +
+      'whoever registers that name at the provider serves pages under your ' +
+      'domain — a subdomain takeover.',
+  },
+  {
+    id: 'dns.nameservers',
+    stage: 2,
+    title: 'Nameservers answer and agree',
+    why:
+      'Resolvers ask any of your nameservers at random. One that is down ' +
+      'makes the site fail for a share of visitors; one that serves an old ' +
+      'copy of the zone sends them to old addresses, often for hours.',
+  },
+  {
+    id: 'dns.caa',
+    stage: 2,
+    title: 'CAA allows your certificate authority',
+    why:
+      'CAA records say which certificate authorities may issue for your ' +
+      'domain, so nobody else can get a certificate for it. If they leave ' +
+      'out the CA you actually use, the next automatic renewal fails and ' +
+      'the site goes down when the current certificate expires.',
+  },
+  {
     id: 'edge.https-redirect',
     stage: 2,
     title: 'HTTP redirects to HTTPS',
@@ -20,6 +76,34 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'first reaches the plain-HTTP site. Unless it immediately and ' +
       'permanently redirects to HTTPS on the same host, logins and ' +
       'session cookies can travel unencrypted and HSTS cannot take effect.',
+  },
+  {
+    id: 'edge.canonical',
+    stage: 2,
+    title: 'Every variant ends on one canonical address',
+    why:
+      'http and https, with and without www, should all land on the one ' +
+      'address you chose, quickly and for good. Otherwise sessions split ' +
+      'between hosts (staff get logged out), search engines see duplicate ' +
+      'sites, and a redirect back to http:// undoes HTTPS.',
+  },
+  {
+    id: 'edge.hsts',
+    stage: 2,
+    title: 'HSTS tells browsers to insist on HTTPS',
+    why:
+      'Strict-Transport-Security makes browsers use HTTPS for your site ' +
+      'for as long as max-age says, even if someone types http:// or an ' +
+      'attacker on café Wi-Fi tries to downgrade the connection.',
+  },
+  {
+    id: 'edge.cdn',
+    stage: 2,
+    title: 'An edge (CDN / DDoS protection) fronts the site',
+    why:
+      'An edge network such as Cloudflare absorbs floods of traffic, ' +
+      "hides your server's address and caches static files. Without one, " +
+      'a modest attack or a viral launch day reaches your server directly.',
   },
   {
     id: 'tls.valid',
@@ -39,6 +123,42 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'An expired certificate takes the site down for every visitor at ' +
       'once, usually on a weekend. Automated renewal normally leaves weeks ' +
       'of margin; a certificate close to its end means renewal is broken.',
+  },
+  {
+    id: 'tls.chain',
+    stage: 2,
+    title: 'The server sends a complete, current chain',
+    why:
+      'Browsers need the intermediate certificates that link yours to a ' +
+      'trusted root. A server that leaves them out works in some browsers ' +
+      'and fails in others, in apps and in payment webhooks; an ' +
+      'intermediate about to expire takes the chain down with it.',
+  },
+  {
+    id: 'tls.protocol',
+    stage: 2,
+    title: 'Only modern TLS versions are offered',
+    why:
+      'TLS 1.0 and 1.1 have known weaknesses and are refused by current ' +
+      'browsers and by PCI DSS for anything touching payments. TLS 1.2 is ' +
+      'the floor; TLS 1.3 is faster and simpler.',
+  },
+  {
+    id: 'tls.key',
+    stage: 2,
+    title: 'The certificate uses a strong key and signature',
+    why:
+      'RSA keys under 2048 bits and SHA-1 signatures can be broken with ' +
+      'rented computing power, and browsers reject them.',
+  },
+  {
+    id: 'http.security-headers',
+    stage: 2,
+    title: 'Security headers protect the admin pages',
+    why:
+      'An admin app is a target for clickjacking (your page framed by ' +
+      'another site to trick clicks) and content sniffing. A few response ' +
+      'headers switch those attacks off in every browser.',
   },
 ]
 

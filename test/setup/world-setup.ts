@@ -1,24 +1,39 @@
 import type { TestProject } from 'vitest/node'
 import { startWorld, type World } from '../world/world'
 
+/** Sites of the world that tests audit through workspaces of their own. */
+export const SCENARIOS = [
+  'stale.test',
+  'lame.test',
+  'split.shop.test',
+  'downgrade.shop.test',
+  'loop.shop.test',
+  'temporary.shop.test',
+] as const
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The shared test world's workspace file and hosts. */
+    /** The shared test world: its workspace files, hosts and network. */
     world: Pick<
       World,
       | 'workspaceFile'
+      | 'hostileWorkspaceFile'
+      | 'deadDnsWorkspaceFile'
       | 'caFile'
       | 'resolver'
       | 'domain'
       | 'httpPort'
       | 'httpsPort'
       | 'hosts'
-    >
+    > & {
+      /** A workspace file per scenario site. */
+      readonly scenarios: Readonly<Record<(typeof SCENARIOS)[number], string>>
+    }
   }
 }
 
 /**
- * Starts one test world for the whole Vitest run, on its own address
+ * Starts one test world for the whole Vitest run, on a free address
  * block so the e2e world can run beside it, and stops it afterwards.
  */
 export default async function setup(project: TestProject) {
@@ -29,14 +44,25 @@ export default async function setup(project: TestProject) {
     )
   }
   const world = await startWorld({ net: 'auto' })
+  const scenarios = Object.fromEntries(
+    await Promise.all(
+      SCENARIOS.map(async (domain) => [
+        domain,
+        await world.workspaceFor(domain),
+      ]),
+    ),
+  ) as Record<(typeof SCENARIOS)[number], string>
   project.provide('world', {
     workspaceFile: world.workspaceFile,
+    hostileWorkspaceFile: world.hostileWorkspaceFile,
+    deadDnsWorkspaceFile: world.deadDnsWorkspaceFile,
     caFile: world.caFile,
     resolver: world.resolver,
     domain: world.domain,
     httpPort: world.httpPort,
     httpsPort: world.httpsPort,
     hosts: world.hosts,
+    scenarios,
   })
   return () => world.stop()
 }

@@ -1,10 +1,15 @@
 import { checkInfo } from '../../shared/catalogue'
 import type { Evidence } from '../../shared/finding'
 import { workspaceHosts } from '../../shared/workspace'
-import { header, HttpError, isRedirect, type HttpResponse } from '../net/http'
+import {
+  header,
+  isRedirect,
+  type HttpError,
+  type HttpResponse,
+  type RedirectChain,
+} from '../net/http'
 import { siteUrl, type Network } from '../net/network'
-import { DnsError } from '../net/resolver'
-import { finding, type Check, type Verdict } from './check'
+import { finding, type Check, type CheckContext, type Verdict } from './check'
 
 const info = checkInfo('edge.https-redirect')!
 
@@ -21,17 +26,46 @@ export const httpsRedirect: Check = {
   targets: workspaceHosts,
   async run(host, context) {
     const url = siteUrl(context.net, 'http', host)
-    let response: HttpResponse
-    try {
-      response = await context.net.http.request(url, {
-        signal: context.signal,
-        maxBodyBytes: 16 * 1024,
-      })
-    } catch (error) {
+    const chain = await plainHttpProbe(host, context)
+    const [first] = chain.hops
+    if (!first) {
+      const error =
+        chain.problem?.kind === 'error' ? chain.problem.error : undefined
       return [finding(info, host, failedRequest(host, url, error))]
     }
-    return [finding(info, host, judge(host, url, response, context.net))]
+    const verdict = endless(host, chain) ?? judge(host, url, first, context.net)
+    return [
+      finding(info, host, {
+        ...verdict,
+        evidence: {
+          ...verdict.evidence,
+          chain: chain.hops.map((h) => `${h.status} ${h.url}`),
+        },
+      }),
+    ]
   },
+}
+
+/** The chain that never ends, whatever its first hop looked like. */
+function endless(host: string, chain: RedirectChain): Verdict | undefined {
+  const problem = chain.problem
+  if (problem?.kind !== 'loop' && problem?.kind !== 'too-many') return undefined
+  return {
+    status: 'fail',
+    severity: 'high',
+    title:
+      problem.kind === 'loop'
+        ? `The redirects from http://${host} go round in a loop`
+        : `The redirects from http://${host} go on for more than ${problem.limit} hops`,
+    detail:
+      problem.kind === 'loop'
+        ? `The chain comes back to ${problem.url}; browsers stop with "too many redirects".`
+        : 'Browsers give up on chains this long, so the site never loads.',
+    fix: 'Send http://HOST/… straight to https://HOST/… with one 301, and make the HTTPS site answer without redirecting back.'.replaceAll(
+      'HOST',
+      host,
+    ),
+  }
 }
 
 function judge(
@@ -46,6 +80,10 @@ function judge(
     status: response.status,
     location: location ?? null,
     server: header(response.headers, 'server') ?? null,
+    contentLength: header(response.headers, 'content-length') ?? null,
+    ...(response.truncated
+      ? { bodyRead: `first ${response.body.length} bytes only` }
+      : {}),
     timingsMs: { ...response.timings },
   }
   const expected = siteUrl(net, 'https', host)
@@ -109,8 +147,12 @@ function judge(
   }
 }
 
-function failedRequest(host: string, url: string, error: unknown): Verdict {
-  if (error instanceof HttpError && error.code === 'ECONNREFUSED') {
+function failedRequest(
+  host: string,
+  url: string,
+  error: HttpError | undefined,
+): Verdict {
+  if (error?.code === 'ECONNREFUSED') {
     return {
       status: 'fail',
       severity: 'medium',
@@ -125,17 +167,28 @@ function failedRequest(host: string, url: string, error: unknown): Verdict {
         'Certificates › Always Use HTTPS).',
     }
   }
-  if (error instanceof HttpError || error instanceof DnsError) {
-    return {
-      status: 'error',
-      severity: 'high',
-      title: `Could not check the HTTP redirect of ${host}`,
-      detail: `${error.message}.`,
-      evidence: { request: `GET ${url}`, error: error.reason },
-      fix: 'Run the check again once the host answers from this computer.',
-    }
+  return {
+    status: 'error',
+    severity: 'high',
+    title: `Could not check the HTTP redirect of ${host}`,
+    detail: `${error?.message ?? 'No response'}.`,
+    evidence: { request: `GET ${url}`, error: error?.reason ?? null },
+    fix: 'Run the check again once the host answers from this computer.',
   }
-  throw error
+}
+
+/**
+ * The redirect chain from http://host/, fetched once per audit and shared
+ * with edge.cdn (whose fallback is the first response's headers).
+ */
+export function plainHttpProbe(
+  host: string,
+  context: CheckContext,
+): Promise<RedirectChain> {
+  const url = siteUrl(context.net, 'http', host)
+  return context.probe(`http:${host}`, (signal) =>
+    context.net.http.follow(url, { signal, maxHops: 10 }),
+  )
 }
 
 /** Copy-paste redirect rules for the common edges and servers. */

@@ -1,10 +1,46 @@
+import { CATALOGUE } from '../../shared/catalogue'
+import { caa } from './caa'
+import { canonical } from './canonical'
+import { cdn } from './cdn'
 import type { Check } from './check'
+import { dnsApex, dnsSubdomains, dnsWww } from './dns-resolution'
+import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
+import { nameservers } from './nameservers'
+import { productionHost } from './production-host'
+import { securityHeaders } from './security-headers'
+import { tlsChain } from './tls-chain'
 import { tlsExpiry } from './tls-expiry'
+import { tlsKey } from './tls-key'
+import { tlsProtocol } from './tls-protocol'
 import { tlsValid } from './tls-valid'
 
+const ALL: readonly Check[] = [
+  productionHost,
+  dnsApex,
+  dnsWww,
+  dnsSubdomains,
+  nameservers,
+  caa,
+  httpsRedirect,
+  canonical,
+  hsts,
+  cdn,
+  tlsValid,
+  tlsExpiry,
+  tlsChain,
+  tlsProtocol,
+  tlsKey,
+  securityHeaders,
+]
+
 /** Every check this version runs, in catalogue order. */
-export const CHECKS: readonly Check[] = [httpsRedirect, tlsValid, tlsExpiry]
+export const CHECKS: readonly Check[] = CATALOGUE.map((entry) => {
+  const check = ALL.find((c) => c.info.id === entry.id)
+  if (!check)
+    throw new Error(`The catalogue lists ${entry.id}, which has no check.`)
+  return check
+})
 
 /**
  * The checks named by `only` (ids, or prefixes ending in '.' such as

@@ -113,6 +113,7 @@ export class HttpClient {
     const secure = target.protocol === 'https:'
     const host = target.hostname.replace(/^\[|\]$/g, '')
     const transport = secure ? https : http
+    const lookup = this.#options.lookup
 
     return new Promise<HttpResponse>((resolve, reject) => {
       const start = performance.now()
@@ -138,7 +139,12 @@ export class HttpClient {
           ...options.headers,
         },
         agent: false,
-        lookup: this.#options.lookup,
+        lookup:
+          lookup &&
+          timedLookup(lookup, () => {
+            marks.dns = performance.now()
+            phase = 'connect'
+          }),
         ca: this.#options.ca ? [...this.#options.ca] : undefined,
         rejectUnauthorized: false,
         // SNI carries names only (RFC 6066 §3).
@@ -162,10 +168,6 @@ export class HttpClient {
       if (options.signal?.aborted) return onAbort()
 
       req.on('socket', (socket) => {
-        socket.once('lookup', () => {
-          marks.dns = performance.now()
-          phase = 'connect'
-        })
         socket.once('connect', () => {
           marks.connect = performance.now()
           phase = secure ? 'tls' : 'headers'
@@ -325,4 +327,17 @@ export function describeSocketError(error: NodeJS.ErrnoException): string {
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text
+}
+
+/**
+ * Wraps a lookup so its end is timed at the source: a socket's own
+ * 'lookup' event can fire before anyone listens when the answer is
+ * already known.
+ */
+function timedLookup(lookup: LookupFunction, done: () => void): LookupFunction {
+  return (hostname, options, callback) =>
+    lookup(hostname, options, (...args) => {
+      done()
+      callback(...args)
+    })
 }

@@ -16,8 +16,14 @@ export interface Network {
   readonly http: HttpClient
   /** The trusted roots: the bundled public ones plus the workspace's CA. */
   readonly ca: readonly string[]
+  /** The workspace's own CA certificates (network.caFile), as PEM. */
+  readonly extraCa: readonly string[]
+  /** The CAA identifier of those (network.caaIdentity). */
+  readonly caaIdentity?: string
   readonly httpPort: number
   readonly httpsPort: number
+  /** The port authoritative nameservers are asked on. */
+  readonly dnsPort: number
   readonly timeoutMs: number
   inspectTls(
     options: Omit<TlsInspectOptions, 'lookup' | 'ca'> & { port?: number },
@@ -53,8 +59,11 @@ export async function createNetwork(
     resolver,
     http,
     ca,
+    extraCa: extra,
+    caaIdentity: settings.caaIdentity,
     httpPort: settings.httpPort,
     httpsPort: settings.httpsPort,
+    dnsPort: settings.dnsPort,
     timeoutMs,
     inspectTls: (o) =>
       inspectTls({

@@ -32,9 +32,14 @@ export class DnsError extends LaunchReadyError {
     readonly host: string,
     readonly type: RecordType,
     readonly code: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; via?: string },
   ) {
-    super(`resolve ${type} for ${host}`, describeDnsCode(code), host, options)
+    super(
+      `resolve ${type} for ${host}`,
+      describeDnsCode(code, options?.via),
+      host,
+      options,
+    )
   }
 
   /** True when the name or the record type definitely does not exist. */
@@ -43,9 +48,23 @@ export class DnsError extends LaunchReadyError {
   }
 }
 
-/** Plain words for the c-ares error codes users actually meet. */
-export function describeDnsCode(code: string): string {
+/** Codes for CNAME chains that never reach an address. */
+export const CNAME_LOOP = 'ECNAMELOOP'
+export const CNAME_DANGLING = 'ECNAMEDANGLING'
+export const CNAME_TOO_LONG = 'ECNAMETOOLONG'
+
+/**
+ * Plain words for the c-ares error codes users actually meet, and for
+ * our own CNAME chain codes; `via` is the name the chain went wrong at.
+ */
+export function describeDnsCode(code: string, via?: string): string {
   switch (code) {
+    case CNAME_LOOP:
+      return `its CNAMEs form a loop (back to ${via})`
+    case CNAME_DANGLING:
+      return `it is a CNAME to ${via}, which does not exist`
+    case CNAME_TOO_LONG:
+      return `its chain of CNAMEs is longer than ${MAX_CNAMES}`
     case dns.NOTFOUND:
       return 'the name does not exist (NXDOMAIN)'
     case dns.NODATA:
@@ -66,18 +85,42 @@ export function describeDnsCode(code: string): string {
   }
 }
 
-export type DnsAnswer<T extends RecordType> = T extends
-  'A' | 'AAAA' | 'CNAME' | 'NS'
-  ? string[]
-  : T extends 'CAA'
-    ? CaaRecord[]
-    : T extends 'TXT'
-      ? string[][]
-      : T extends 'MX'
-        ? MxRecord[]
-        : T extends 'SOA'
-          ? SoaRecord
-          : never
+/**
+ * How many CNAMEs a chain may have before it counts as broken. RFC 1034
+ * §3.6.2 forbids loops; resolvers give up somewhere around 8 to 16.
+ */
+export const MAX_CNAMES = 8
+
+/** What DNS says about one name, its CNAME chain followed step by step. */
+export interface Resolution {
+  readonly host: string
+  /** Each CNAME step, in order. */
+  readonly cnames: readonly { readonly name: string; readonly target: string }[]
+  readonly a: readonly AddressRecord[]
+  readonly aaaa: readonly AddressRecord[]
+  /** Why the name has no address; undefined when it has one. */
+  readonly error?: DnsError
+}
+
+/** An address record with the TTL the server gave it. */
+export interface AddressRecord {
+  readonly address: string
+  readonly ttl: number
+}
+
+export type DnsAnswer<T extends RecordType> = T extends 'A' | 'AAAA'
+  ? AddressRecord[]
+  : T extends 'CNAME' | 'NS'
+    ? string[]
+    : T extends 'CAA'
+      ? CaaRecord[]
+      : T extends 'TXT'
+        ? string[][]
+        : T extends 'MX'
+          ? MxRecord[]
+          : T extends 'SOA'
+            ? SoaRecord
+            : never
 
 /**
  * Asks DNS questions of the servers the workspace names (UDP, with c-ares
@@ -88,6 +131,7 @@ export class Resolver {
   readonly servers: readonly string[]
   readonly timeoutMs: number
   readonly #resolver: dns.Resolver
+  readonly #resolutions = new Map<string, Promise<Resolution>>()
 
   constructor(options: ResolverOptions = {}) {
     this.servers = options.servers ?? []
@@ -133,9 +177,9 @@ export class Resolver {
     const r = this.#resolver
     switch (type) {
       case 'A':
-        return r.resolve4(host)
+        return r.resolve4(host, { ttl: true })
       case 'AAAA':
-        return r.resolve6(host)
+        return r.resolve6(host, { ttl: true })
       case 'CNAME':
         return r.resolveCname(host)
       case 'NS':
@@ -152,34 +196,93 @@ export class Resolver {
   }
 
   /**
-   * The addresses of a host, IPv4 first. An absent AAAA (or A) is not an
-   * error as long as the other family answers.
+   * Resolves a name the way a browser would reach it: its CNAME chain
+   * followed one step at a time (so loops, dangling targets and long
+   * chains are named rather than timed out on), then A and AAAA. Kept
+   * for the resolver's life — one audit — so every check and connection
+   * to a host shares one resolution.
    */
+  resolve(host: string): Promise<Resolution> {
+    let found = this.#resolutions.get(host)
+    if (!found) {
+      found = this.#follow(host)
+      this.#resolutions.set(host, found)
+    }
+    return found
+  }
+
+  async #follow(host: string): Promise<Resolution> {
+    const cnames: { name: string; target: string }[] = []
+    const failed = (code: string, via?: string, cause?: unknown) => ({
+      host,
+      cnames,
+      a: [],
+      aaaa: [],
+      error:
+        cause instanceof DnsError && !via
+          ? cause
+          : new DnsError(host, 'A', code, { via, cause }),
+    })
+    let name = host
+    for (;;) {
+      let target: string | undefined
+      try {
+        target = (await this.query(name, 'CNAME'))[0]
+      } catch (error) {
+        if (!(error instanceof DnsError)) throw error
+        if (error.code === dns.NOTFOUND && cnames.length > 0) {
+          return failed(CNAME_DANGLING, name)
+        }
+        if (!error.isAbsent) return failed(error.code, undefined, error)
+      }
+      if (!target) break
+      cnames.push({ name, target })
+      if (target === host || cnames.some((c) => c.name === target)) {
+        return failed(CNAME_LOOP, target)
+      }
+      if (cnames.length > MAX_CNAMES) return failed(CNAME_TOO_LONG)
+      name = target
+    }
+    const [a, aaaa] = await Promise.all([
+      this.#records(name, 'A'),
+      this.#records(name, 'AAAA'),
+    ])
+    if (a.records.length + aaaa.records.length > 0) {
+      return { host, cnames, a: a.records, aaaa: aaaa.records }
+    }
+    // The more telling failure wins: a timeout says more than NODATA.
+    const error = [a.error, aaaa.error].find((e) => e && !e.isAbsent) ?? a.error
+    if (error?.code === dns.NOTFOUND && cnames.length > 0) {
+      return failed(CNAME_DANGLING, name)
+    }
+    return failed(error?.code ?? dns.NODATA, undefined, error)
+  }
+
+  /** Address records of one type, or the error that says why none. */
+  async #records(
+    name: string,
+    type: 'A' | 'AAAA',
+  ): Promise<{ records: AddressRecord[]; error?: DnsError }> {
+    try {
+      return { records: await this.query(name, type) }
+    } catch (error) {
+      if (!(error instanceof DnsError)) throw error
+      return { records: [], error }
+    }
+  }
+
+  /** The addresses of a host, IPv4 first; throws DnsError when none. */
   async addresses(host: string): Promise<LookupAddress[]> {
     if (isIP(host)) return [{ address: host, family: isIP(host) }]
     if (!this.isCustom) {
       return dns.lookup(host, { all: true, order: 'ipv4first' })
     }
-    const [v4, v6] = await Promise.allSettled([
-      this.query(host, 'A'),
-      this.query(host, 'AAAA'),
-    ])
-    const found: LookupAddress[] = [
-      ...(v4.status === 'fulfilled'
-        ? v4.value.map((address) => ({ address, family: 4 }))
-        : []),
-      ...(v6.status === 'fulfilled'
-        ? v6.value.map((address) => ({ address, family: 6 }))
-        : []),
+    const resolution = await this.resolve(host)
+    if (resolution.error) throw resolution.error
+    return [
+      ...resolution.a.map(({ address }) => ({ address, family: 4 })),
+      ...resolution.aaaa.map(({ address }) => ({ address, family: 6 })),
     ]
-    if (found.length > 0) return found
-    // Report the more telling of the two failures: a timeout over NODATA.
-    const reasons = [v4, v6].flatMap((r) =>
-      r.status === 'rejected' ? [r.reason] : [],
-    )
-    throw (
-      reasons.find((e) => e instanceof DnsError && !e.isAbsent) ?? reasons[0]
-    )
   }
 
   /** A `lookup` for sockets, so connections use these DNS servers too. */

@@ -9,7 +9,9 @@ describe('Resolver', () => {
 
   it('asks the workspace’s DNS servers, not the system’s', async () => {
     const admin = world.hosts.find((h) => h.name === `admin.${world.domain}`)!
-    expect(await resolver.query(admin.name, 'A')).toEqual([admin.address])
+    expect(await resolver.query(admin.name, 'A')).toEqual([
+      { address: admin.address, ttl: expect.any(Number) },
+    ])
     expect(await resolver.addresses(admin.name)).toEqual([
       { address: admin.address, family: 4 },
     ])
