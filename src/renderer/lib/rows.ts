@@ -38,9 +38,14 @@ export function checkRows(check: string, snapshot: AuditSnapshot): Row[] {
   const shown = shownFindings(snapshot).filter((f) => f.check === check)
   const known = (snapshot.run?.findings ?? []).filter((f) => f.check === check)
   const targets = unique([...known, ...shown].map((f) => f.target))
-  return (targets.length > 0 ? targets : snapshot.hosts).flatMap((target) =>
-    rowsOf(check, target, shown, snapshot),
+  const rows = (targets.length > 0 ? targets : snapshot.hosts).flatMap(
+    (target) => rowsOf(check, target, shown, snapshot),
   )
+  // Problems first, in risk order; the rest keep the targets' order.
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => rowRank(a.row) - rowRank(b.row) || a.index - b.index)
+    .map(({ row }) => row)
 }
 
 function rowsOf(
@@ -60,6 +65,13 @@ function rowsOf(
     }))
   }
   return [{ key, check, target, state: { kind: waitingKind(key, snapshot) } }]
+}
+
+function rowRank(row: Row): number {
+  if (row.state.kind !== 'finding') return 5
+  return ['fail', 'error', 'warn', 'skip', 'pass'].indexOf(
+    row.state.finding.status,
+  )
 }
 
 function waitingKind(key: string, snapshot: AuditSnapshot) {

@@ -8,25 +8,93 @@ interface CheckBlockProps {
   readonly snapshot: AuditSnapshot
 }
 
-/** A check and its verdict on each target. */
+/**
+ * A check and its verdict on each target, problems first. It folds to
+ * one line when everything passed, so the problems stand out.
+ */
 export function CheckBlock({ check, snapshot }: CheckBlockProps) {
   const rows = checkRows(check.id, snapshot)
+  const tally = tallyRows(rows)
   return (
-    <div className="check" data-check={check.id}>
-      <h3 className="check-title">
-        {check.title} <code className="check-id">{check.id}</code>
-      </h3>
+    <details
+      className="check"
+      data-check={check.id}
+      open={snapshot.running || tally.problems > 0 || tally.done === 0}
+    >
+      <summary className="check-title">
+        <span>
+          {check.title} <code className="check-id">{check.id}</code>
+        </span>
+        <span className="check-tally">{tally.text}</span>
+      </summary>
       {rows.length === 0 ? (
         <p className="muted">No targets to check in this workspace.</p>
       ) : (
-        <ul className="target-list" aria-label={check.title}>
-          {rows.map((row) => (
-            <TargetRow key={row.key} row={row} />
-          ))}
-        </ul>
+        <CheckRows title={check.title} rows={rows} />
       )}
-    </div>
+    </details>
   )
+}
+
+/**
+ * The rows of a check. When some targets have problems, the ones that
+ * passed fold away beneath them so the problems are what you see.
+ */
+function CheckRows(props: { title: string; rows: readonly Row[] }) {
+  const settled = props.rows.filter(isSettled)
+  const rest = props.rows.filter((row) => !isSettled(row))
+  const fold = rest.length > 0 && settled.length > 0
+  const list = (rows: readonly Row[], label: string) => (
+    <ul className="target-list" aria-label={label}>
+      {rows.map((row) => (
+        <TargetRow key={row.key} row={row} />
+      ))}
+    </ul>
+  )
+  if (!fold) return list(props.rows, props.title)
+  return (
+    <>
+      {list(rest, props.title)}
+      <details className="check-settled">
+        <summary>
+          {settled.length} more {settled.length === 1 ? 'host' : 'hosts'} passed
+          or did not apply
+        </summary>
+        {list(settled, `${props.title}: passed`)}
+      </details>
+    </>
+  )
+}
+
+/** A target that passed or was skipped: nothing to do there. */
+function isSettled(row: Row): boolean {
+  return (
+    row.state.kind === 'finding' &&
+    (row.state.finding.status === 'pass' || row.state.finding.status === 'skip')
+  )
+}
+
+/** "2 fail · 14 pass": what the folded line of a check says. */
+function tallyRows(rows: readonly Row[]) {
+  const counts = new Map<string, number>()
+  for (const row of rows) {
+    if (row.state.kind !== 'finding') continue
+    const status = row.state.finding.status
+    counts.set(status, (counts.get(status) ?? 0) + 1)
+  }
+  const order = ['fail', 'error', 'warn', 'skip', 'pass'] as const
+  const done = [...counts.values()].reduce((a, b) => a + b, 0)
+  return {
+    done,
+    problems:
+      (counts.get('fail') ?? 0) +
+      (counts.get('error') ?? 0) +
+      (counts.get('warn') ?? 0),
+    text: order
+      .filter((s) => counts.has(s))
+      .map((s) => `${counts.get(s)} ${s}`)
+      .join(' · '),
+  }
 }
 
 function TargetRow({ row }: { row: Row }) {

@@ -37,17 +37,68 @@ export function RiskSummary({ findings, running }: RiskSummaryProps) {
 }
 
 function RiskGroup(props: { title: string; findings: readonly Finding[] }) {
+  const groups = useMemo(() => groupByCheck(props.findings), [props.findings])
   if (props.findings.length === 0) return null
   return (
     <>
       <h3 className="risk-group-title">{props.title}</h3>
       <ul className="risk-list" aria-label={props.title}>
-        {props.findings.map((f, i) => (
-          <RiskItem key={`${f.check}:${f.target}:${i}`} finding={f} />
-        ))}
+        {groups.map((group) =>
+          group.length === 1 ? (
+            <RiskItem key={itemKey(group[0]!)} finding={group[0]!} />
+          ) : (
+            <RiskCluster key={group[0]!.check} findings={group} />
+          ),
+        )}
       </ul>
     </>
   )
+}
+
+/**
+ * Several hosts failing one check read as one problem with a list of
+ * hosts, folded so a long audit stays a one-page risk list.
+ */
+function RiskCluster({ findings }: { findings: readonly Finding[] }) {
+  const [first] = findings
+  const info = checkInfo(first!.check)
+  return (
+    <li className="risk-cluster" data-check={first!.check}>
+      <details>
+        <summary className="risk-item">
+          <span className="risk-badges">
+            <SeverityBadge severity={first!.severity} />
+            <StatusBadge status={first!.status} />
+          </span>
+          <span className="risk-title">
+            “{info?.title ?? first!.check}”{' '}
+            {first!.status === 'warn' ? 'warns' : 'fails'} on{' '}
+            {plural(findings.length, 'host')}
+          </span>
+          <span className="risk-meta">
+            {findings.map((f) => f.target).join(', ')}
+          </span>
+        </summary>
+        <ul className="risk-list risk-cluster-items">
+          {findings.map((f) => (
+            <RiskItem key={itemKey(f)} finding={f} />
+          ))}
+        </ul>
+      </details>
+    </li>
+  )
+}
+
+/** Findings grouped by check, in the order their worst one appears. */
+function groupByCheck(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>()
+  for (const f of findings)
+    groups.set(f.check, [...(groups.get(f.check) ?? []), f])
+  return [...groups.values()]
+}
+
+function itemKey(f: Finding): string {
+  return `${f.check}:${f.target}:${f.status}`
 }
 
 function RiskItem({ finding }: { finding: Finding }) {
