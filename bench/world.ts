@@ -1,0 +1,54 @@
+import { constants } from 'node:os'
+import {
+  hostsOf,
+  startWorld,
+  type World,
+  type WorldHost,
+  type WorldOptions,
+} from '../test/world/world'
+
+/**
+ * The test world as the bench and the testssl comparison use it: on a
+ * free address block (other people's worlds and test runs may be up on
+ * this machine), always stopped, whatever happens in between.
+ */
+
+/**
+ * Starts a world, hands it to `use`, and stops it when `use` settles —
+ * also when it throws.
+ */
+export async function withWorld<T>(
+  options: Omit<WorldOptions, 'net'>,
+  use: (world: World) => Promise<T>,
+): Promise<T> {
+  const world = await startWorld({ ...options, net: 'auto' })
+  try {
+    return await use(world)
+  } finally {
+    await world.stop()
+  }
+}
+
+/**
+ * The hosts of the main workspace that serve HTTPS: every one with an
+ * address of its own and a server behind it.
+ */
+export function tlsHostsOf(world: Pick<World, 'hosts'>): WorldHost[] {
+  return hostsOf(world, 'main').filter(
+    (h) => h.address !== '' && h.server !== 'none',
+  )
+}
+
+/**
+ * Ctrl-C, SIGTERM or a closed terminal: leave through process.exit, so
+ * the exit hooks of the world (its servers and temp dir) and of
+ * testssl.ts (its processes) run, with the shell's 128 + signal status.
+ */
+export function exitOnSignal(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      console.error(`\n${signal}: stopping the test world and testssl…`)
+      process.exit(128 + constants.signals[signal])
+    })
+  }
+}
