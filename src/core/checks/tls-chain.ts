@@ -2,7 +2,7 @@ import { checkInfo } from '../../shared/catalogue'
 import type { TlsReport } from '../net/tls'
 import type { Check, Verdict } from './check'
 import { EXPIRY_BLOCKER_DAYS, EXPIRY_WARN_DAYS } from './tls-expiry'
-import { daysUntil, handshakeEvidence, tlsCheck } from './tls-probe'
+import { chainGap, daysUntil, handshakeEvidence, tlsCheck } from './tls-probe'
 
 const info = checkInfo('tls.chain')!
 
@@ -30,17 +30,14 @@ function judge(host: string, report: TlsReport, now: Date): Verdict {
     }
   }
   if (report.trustError === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
+    const gap = chainGap(host, leaf.issuer)
     return {
       status: 'fail',
       severity: 'high',
-      title: `${host} does not send its intermediate certificate`,
-      detail:
-        `The server sends only its own certificate, issued by ${leaf.issuer}. Browsers that have not ` +
-        'cached that intermediate, apps, and webhook senders fail to connect.',
+      title: gap.title,
+      detail: gap.explanation,
       evidence,
-      fix:
-        "Serve the full chain. With Let's Encrypt and nginx, use fullchain.pem:\n" +
-        `  ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;`,
+      fix: gap.fix,
     }
   }
   const expiring = issuers

@@ -62,6 +62,15 @@ function judge(host: string, report: TlsReport, now: Date): Verdict {
     'that a dry run succeeds:\n' +
     '  certbot renew --dry-run'
 
+  if (from > now.getTime()) {
+    return {
+      status: 'skip',
+      severity: 'info',
+      title: `The certificate of ${host} is not valid yet`,
+      detail: `It only starts on ${leaf.validFrom.slice(0, 10)}, so its expiry does not count yet; tls.valid reports it.`,
+      evidence,
+    }
+  }
   if (to <= now.getTime()) {
     return {
       status: 'fail',

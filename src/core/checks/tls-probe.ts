@@ -127,3 +127,36 @@ const DAY_MS = 86_400_000
 export function daysUntil(date: string, now: Date): number {
   return Math.trunc((Date.parse(date) - now.getTime()) / DAY_MS)
 }
+
+/** What to say when a chain stops at an issuer we were not sent. */
+export interface ChainGap {
+  readonly title: string
+  readonly explanation: string
+  readonly fix: string
+}
+
+/**
+ * OpenSSL's UNABLE_TO_VERIFY_LEAF_SIGNATURE: the server sent its own
+ * certificate and nothing linking its issuer to a trusted root. Usually
+ * the intermediate is missing from the server; it can also be a private
+ * CA this computer does not trust. Both are named, the usual one first.
+ */
+export function chainGap(host: string, issuer: string): ChainGap {
+  return {
+    title: `${host} does not send the certificate that links it to a trusted root`,
+    explanation:
+      `The server sends only its own certificate, issued by ${issuer}. ` +
+      'Usually the intermediate certificate is missing from its ' +
+      'configuration: some browsers repair this from their cache, but ' +
+      'apps, API callers and webhook senders fail. If that issuer is your ' +
+      'own private CA, it is simply not trusted here.',
+    fix:
+      'Serve the full chain: your certificate followed by the ' +
+      "intermediate. With nginx and Let's Encrypt, point ssl_certificate " +
+      'at fullchain.pem, not cert.pem:\n' +
+      `  ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;\n` +
+      'If the issuer is your own CA, add its root to the workspace instead:\n' +
+      '  network:\n' +
+      '    caFile: ./your-root-ca.pem',
+  }
+}

@@ -3,6 +3,7 @@ import type { TlsReport } from '../net/tls'
 import type { Check, Verdict } from './check'
 import {
   certificateEvidence,
+  chainGap,
   daysUntil,
   handshakeEvidence,
   tlsCheck,
@@ -101,19 +102,7 @@ function trustProblem(host: string, report: TlsReport): Problem {
         fix: publicCaFix(host),
       }
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return {
-        title: `${host} does not send its intermediate certificate`,
-        explanation:
-          `The server sent only its own certificate, issued by ` +
-          `${leaf?.issuer ?? 'an intermediate'}, without the intermediate ` +
-          'that links it to a trusted root. Some browsers repair this from ' +
-          'their cache; many clients, apps and API callers fail.',
-        fix:
-          'Serve the full chain: your certificate followed by the ' +
-          "intermediate. With nginx and Let's Encrypt, point " +
-          'ssl_certificate at fullchain.pem, not cert.pem:\n' +
-          `  ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;`,
-      }
+      return chainGap(host, leaf?.issuer ?? 'an unknown CA')
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_GET_ISSUER_CERT':

@@ -59,7 +59,11 @@ describe('the domain and edge checks on the test world', () => {
   it.each([
     ['wrong-host', /does not cover wrong-host/, /elsewhere\.test/],
     ['self-signed', /uses a self-signed certificate/, /publicly trusted CA/],
-    ['no-intermediate', /does not send its intermediate/, /fullchain\.pem/],
+    [
+      'no-intermediate',
+      /does not send the certificate that links it/,
+      /fullchain\.pem/,
+    ],
   ])(
     'fail tls.valid on %s with what is wrong and how to fix it',
     (label, title, fixOrDetail) => {

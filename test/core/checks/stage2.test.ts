@@ -266,3 +266,11 @@ describe('every Stage 2 finding', () => {
     }
   })
 })
+
+describe('tls.expiry on a certificate that has not started', () => {
+  it('leaves the verdict to tls.valid', () => {
+    expect(shop.verdict('tls.expiry', host('not-yet-valid'))).toMatchObject({
+      status: 'skip',
+    })
+  })
+})
