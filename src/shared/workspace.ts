@@ -69,6 +69,7 @@ export const EndpointSchema = z.strictObject({
     .default('GET'),
   kind: z.enum(['read', 'write']).default('read'),
   safeToRepeat: z.boolean().default(false),
+  /** Values that are credentials must be `secret:NAME` references. */
   headers: z.record(z.string(), z.string()).default({}),
 })
 
@@ -104,6 +105,28 @@ export const NetworkSchema = z.strictObject({
   dnsPort: port.default(53),
 })
 
+/** Budgets the performance checks judge against (PRODUCT.md, Stage 4). */
+export const BudgetsSchema = z.strictObject({
+  /** p95 of a read endpoint, in ms. */
+  readP95Ms: z.number().int().positive().default(300),
+  /** p95 of a write endpoint, in ms. */
+  writeP95Ms: z.number().int().positive().default(800),
+  /** The largest response body a page or read endpoint should send. */
+  payloadBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+})
+
+/** How perf.latency samples each endpoint. */
+export const LatencySchema = z.strictObject({
+  samples: z.number().int().min(5).max(1000).default(20),
+  warmup: z.number().int().min(0).max(50).default(2),
+  /** Requests in flight at once; 1 measures one user at a time. */
+  concurrency: z.number().int().min(1).max(32).default(1),
+})
+
 export const ChecklistItemSchema = z.strictObject({
   id: z.string().min(1),
   done: z.boolean().default(false),
@@ -132,6 +155,18 @@ export const WorkspaceSchema = z.strictObject({
     .array(EndpointSchema)
     .default([])
     .describe('Admin endpoints to probe for caching and latency.'),
+  assets: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .default([])
+    .describe(
+      'Static asset URLs to check for caching; more are found in the canonical page.',
+    ),
+  budgets: BudgetsSchema.prefault({}).describe(
+    'p95 latency budgets (ms) for read and write endpoints, and the payload budget (bytes).',
+  ),
+  latency: LatencySchema.prefault({}).describe(
+    'How perf.latency samples each endpoint: samples, warm-up requests, concurrency.',
+  ),
   email: EmailSchema.optional().describe(
     'Email sending: SPF, DKIM, DMARC, SMTP.',
   ),

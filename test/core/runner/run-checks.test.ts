@@ -5,24 +5,16 @@ import {
   type AuditProgress,
 } from '../../../src/core/runner/run-checks'
 import { createNetwork } from '../../../src/core/net/network'
-import type { Workspace } from '../../../src/shared/workspace'
+import { WorkspaceSchema } from '../../../src/shared/workspace'
 import type { CheckInfo } from '../../../src/shared/catalogue'
 
-const workspace: Workspace = {
+const workspace = WorkspaceSchema.parse({
   version: 1,
   name: 'Acme',
   domain: 'acme.test',
   canonicalOrigin: 'https://acme.test',
-  subdomains: [],
-  endpoints: [],
-  network: {
-    resolvers: ['127.0.0.1:9'],
-    httpPort: 80,
-    httpsPort: 443,
-    dnsPort: 53,
-  },
-  checklist: [],
-}
+  network: { resolvers: ['127.0.0.1:9'] },
+})
 const net = await createNetwork(workspace, undefined)
 
 const info = (id: string): CheckInfo => ({ id, stage: 2, title: id, why: '' })
