@@ -131,6 +131,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
       net,
       checks,
       log,
+      vault: io.vault ?? withEnvironmentSecrets(keychainVault(), io.env),
       signal: cancel.signal,
       deadlineMs: seconds * 1000,
     })

@@ -160,6 +160,70 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'another site to trick clicks) and content sniffing. A few response ' +
       'headers switch those attacks off in every browser.',
   },
+  {
+    id: 'cache.static',
+    stage: 4,
+    title: 'Static files are cached at the edge and in browsers',
+    why:
+      'Scripts, styles and images rarely change between deploys. Cached ' +
+      'for long in browsers and at the edge, they load instantly on every ' +
+      'page after the first and never reach your server; uncached, every ' +
+      'page view downloads them again from the origin.',
+  },
+  {
+    id: 'cache.private-data',
+    stage: 4,
+    title: 'Logged-in responses are never cached publicly',
+    why:
+      'A response to a logged-in request that says "public" can be kept ' +
+      'by your CDN and handed to the next visitor: one customer sees ' +
+      "another's orders. It is the most damaging caching mistake there is.",
+  },
+  {
+    id: 'cache.api-reads',
+    stage: 4,
+    title: 'Repeated reads can be revalidated',
+    why:
+      'Admin screens poll the same lists again and again. With an ETag or ' +
+      'Last-Modified the server answers "not modified" in a few bytes ' +
+      'instead of sending the whole list each time.',
+  },
+  {
+    id: 'http.compression',
+    stage: 4,
+    title: 'Text responses are compressed',
+    why:
+      'HTML, JSON, scripts and styles shrink by 70–90% with gzip or ' +
+      'Brotli: pages load faster on slow connections and bandwidth bills ' +
+      'drop.',
+  },
+  {
+    id: 'http.payload-size',
+    stage: 4,
+    title: 'Responses stay within the size budget',
+    why:
+      'A page or API response of several megabytes is slow on a phone ' +
+      'connection and heavy for the server; it usually means a list ' +
+      'without pagination.',
+  },
+  {
+    id: 'perf.latency',
+    stage: 4,
+    title: 'Admin actions answer within the latency budget',
+    why:
+      'Staff feel every slow list and every slow save. The 95th ' +
+      'percentile is what they meet several times a day: reads should ' +
+      'answer within 300 ms and writes within 800 ms.',
+  },
+  {
+    id: 'http.request-id',
+    stage: 6,
+    title: 'Responses carry a request id',
+    why:
+      'When a customer reports an error, a request id in the response ' +
+      'lets you find that exact request in the logs in seconds instead ' +
+      'of guessing from timestamps.',
+  },
 ]
 
 const BY_ID = new Map(CATALOGUE.map((c) => [c.id, c]))

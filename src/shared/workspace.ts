@@ -71,6 +71,11 @@ export const EndpointSchema = z.strictObject({
   safeToRepeat: z.boolean().default(false),
   /** Values that are credentials must be `secret:NAME` references. */
   headers: z.record(z.string(), z.string()).default({}),
+  /** The request body a write sends (JSON, form…), if any. */
+  body: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
 })
 
 export const EmailSchema = z.strictObject({
@@ -154,6 +159,9 @@ export const WorkspaceSchema = z.strictObject({
   endpoints: z
     .array(EndpointSchema)
     .default([])
+    .refine((list) => new Set(list.map((e) => e.name)).size === list.length, {
+      message: 'endpoint names must be unique; checks report by name',
+    })
     .describe('Admin endpoints to probe for caching and latency.'),
   assets: z
     .array(z.url({ protocol: /^https?$/ }))

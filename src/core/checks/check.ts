@@ -4,6 +4,7 @@ import type { Evidence } from '../../shared/finding'
 import type { Workspace } from '../../shared/workspace'
 import type { Logger } from '../log'
 import type { Network } from '../net/network'
+import type { Vault } from '../vault/vault'
 
 /** What a check receives: the world as the workspace describes it. */
 export interface CheckContext {
@@ -14,6 +15,8 @@ export interface CheckContext {
   /** Aborted when the check times out or the audit is cancelled. */
   readonly signal: AbortSignal
   readonly log: Logger
+  /** Where `secret:NAME` values come from; absent where there is none. */
+  readonly vault?: Vault
   /**
    * Runs a probe once per audit and shares its result: several checks
    * read the same TLS handshake or DNS answer.
@@ -27,6 +30,11 @@ export interface CheckContext {
  */
 export interface Check {
   readonly info: CheckInfo
+  /**
+   * Runs alone, after every other check, one target at a time: for
+   * measurements that the rest of the audit would disturb.
+   */
+  readonly exclusive?: boolean
   targets(workspace: Workspace): readonly string[]
   run(target: string, context: CheckContext): Promise<readonly Finding[]>
 }

@@ -16,7 +16,8 @@ export interface PageProbe {
 }
 
 /**
- * One fetch of https://host/ per audit, shared by the header checks.
+ * One fetch of https://host/ per audit, shared by the header, asset,
+ * compression and size checks; compression is accepted, as browsers do.
  * Redirects are followed while they stay on the same origin, so the last
  * hop is the page that answers, or the redirect that leaves for another.
  */
@@ -35,7 +36,8 @@ export function pageProbe(
         hops.push(
           await context.net.http.request(next, {
             signal,
-            maxBodyBytes: 256 * 1024,
+            headers: { 'accept-encoding': 'br, gzip' },
+            maxBodyBytes: context.workspace.budgets.payloadBytes * 5 + 1,
           }),
         )
       } catch (error) {

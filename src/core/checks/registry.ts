@@ -1,13 +1,20 @@
 import { CATALOGUE } from '../../shared/catalogue'
+import { cacheApiReads } from './cache-api-reads'
+import { cachePrivateData } from './cache-private'
+import { cacheStatic } from './cache-static'
 import { caa } from './caa'
 import { canonical } from './canonical'
 import { cdn } from './cdn'
 import type { Check } from './check'
 import { dnsApex, dnsSubdomains, dnsWww } from './dns-resolution'
+import { compression } from './compression'
 import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
+import { latency } from './latency'
 import { nameservers } from './nameservers'
+import { payloadSize } from './payload-size'
 import { productionHost } from './production-host'
+import { requestId } from './request-id'
 import { securityHeaders } from './security-headers'
 import { tlsChain } from './tls-chain'
 import { tlsExpiry } from './tls-expiry'
@@ -32,6 +39,13 @@ const ALL: readonly Check[] = [
   tlsProtocol,
   tlsKey,
   securityHeaders,
+  cacheStatic,
+  cachePrivateData,
+  cacheApiReads,
+  compression,
+  payloadSize,
+  latency,
+  requestId,
 ]
 
 /** Every check this version runs, in catalogue order. */

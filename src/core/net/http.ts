@@ -28,6 +28,8 @@ export interface HttpResponse {
   /** True when the body was cut at `maxBodyBytes`. */
   readonly truncated: boolean
   readonly remoteAddress?: string
+  /** True when the request went over an already open connection. */
+  readonly reused: boolean
   readonly timings: HttpTimings
 }
 
@@ -61,9 +63,15 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   readonly method?: string
   readonly headers?: Readonly<Record<string, string>>
+  readonly body?: string
   readonly timeoutMs?: number
   readonly maxBodyBytes?: number
   readonly signal?: AbortSignal
+  /**
+   * A keep-alive agent to reuse connections (latency sampling); by
+   * default every request opens its own, so every phase is measured.
+   */
+  readonly agent?: http.Agent
 }
 
 /** How a chain of redirects ended when it did not reach a final page. */
@@ -138,7 +146,7 @@ export class HttpClient {
           accept: '*/*',
           ...options.headers,
         },
-        agent: false,
+        agent: options.agent ?? false,
         lookup:
           lookup &&
           timedLookup(lookup, () => {
@@ -167,7 +175,12 @@ export class HttpClient {
       }
       if (options.signal?.aborted) return onAbort()
 
+      let reused = false
       req.on('socket', (socket) => {
+        if (!socket.connecting && socket.remoteAddress) {
+          reused = true
+          phase = 'headers'
+        }
         socket.once('connect', () => {
           marks.connect = performance.now()
           phase = secure ? 'tls' : 'headers'
@@ -186,6 +199,7 @@ export class HttpClient {
         marks.headers = performance.now()
         phase = 'body'
         const chunks: Buffer[] = []
+        const remoteAddress = res.socket?.remoteAddress
         let received = 0
         let truncated = false
         const finish = () => {
@@ -199,10 +213,13 @@ export class HttpClient {
             headers: res.headers as HttpHeaders,
             body: Buffer.concat(chunks),
             truncated,
-            remoteAddress: res.socket?.remoteAddress,
+            remoteAddress,
+            reused,
             timings: computeTimings(start, marks, end, secure),
           })
-          res.destroy()
+          // A body read to its end leaves the connection for the agent to
+          // reuse; one cut short must not be read any further.
+          if (!res.complete) res.destroy()
         }
         res.on('data', (chunk: Buffer) => {
           const room = maxBody - received
@@ -226,7 +243,7 @@ export class HttpClient {
         })
       })
 
-      req.end()
+      req.end(options.body)
     })
   }
 

@@ -6,6 +6,7 @@ import { finding } from '../checks/check'
 import { formatSeconds, messageOf } from '../errors'
 import { silentLogger, type Logger } from '../log'
 import type { Network } from '../net/network'
+import type { Vault } from '../vault/vault'
 
 /** Something that happened during an audit, for a progress display. */
 export type AuditProgress = ProgressEvent
@@ -23,6 +24,8 @@ export interface AuditOptions {
   readonly signal?: AbortSignal
   readonly now?: () => Date
   readonly log?: Logger
+  /** Resolves `secret:NAME` references, e.g. in endpoint headers. */
+  readonly vault?: Vault
   readonly onProgress?: (event: AuditProgress) => void
 }
 
@@ -102,6 +105,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         probes,
         outcome: () => outcome,
         deadlineMs,
+        vault: options.vault,
       })
     }
     done += 1
@@ -115,15 +119,19 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     })
   }
 
-  let next = 0
-  const worker = async () => {
-    while (next < tasks.length) await runOne(next++)
-  }
-  const width = Math.max(
-    1,
-    Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, tasks.length),
+  // Exclusive checks (timings) run last and one at a time, so nothing
+  // else the audit does competes with what they measure.
+  const indexes = tasks.map((_, i) => i)
+  await runPool(
+    indexes.filter((i) => !tasks[i]!.check.exclusive),
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    runOne,
   )
-  await Promise.all(Array.from({ length: width }, worker))
+  await runPool(
+    indexes.filter((i) => tasks[i]!.check.exclusive),
+    1,
+    runOne,
+  )
 
   clearTimeout(deadline)
   options.signal?.removeEventListener('abort', onCancel)
@@ -137,6 +145,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   }
 }
 
+/** Runs `work` on every item, at most `width` at a time. */
+async function runPool(
+  items: readonly number[],
+  width: number,
+  work: (item: number) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!)
+  }
+  const workers = Math.max(1, Math.min(width, items.length))
+  await Promise.all(Array.from({ length: workers }, worker))
+}
+
 interface TaskEnvironment {
   readonly workspace: Workspace
   readonly net: Network
@@ -147,6 +169,7 @@ interface TaskEnvironment {
   readonly probes: Map<string, Promise<unknown>>
   readonly outcome: () => AuditOutcome
   readonly deadlineMs: number
+  readonly vault?: Vault
 }
 
 async function runWithTimeout(
@@ -162,6 +185,7 @@ async function runWithTimeout(
     now: env.now,
     signal,
     log: env.log,
+    vault: env.vault,
     probe: <T>(key: string, start: (signal: AbortSignal) => Promise<T>) => {
       let pending = env.probes.get(key) as Promise<T> | undefined
       if (!pending) {

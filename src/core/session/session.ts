@@ -131,6 +131,7 @@ export class Session {
         signal: controller.signal,
         now: this.#options.now,
         log: this.#log,
+        vault: this.#options.vault,
         checkTimeoutMs: this.#options.checkTimeoutMs,
         deadlineMs: this.#options.deadlineMs,
         onProgress: this.#options.onProgress,

@@ -12,7 +12,8 @@ let result: AuditResult
 beforeAll(async () => {
   const { workspace, file } = await loadWorkspace(world.workspaceFile)
   const net = await createNetwork(workspace, file)
-  result = await runAudit({ workspace, net, checks: CHECKS })
+  const stage2 = CHECKS.filter((c) => c.info.stage <= 2)
+  result = await runAudit({ workspace, net, checks: stage2 })
 })
 
 function verdict(check: string, target: string): Finding {
