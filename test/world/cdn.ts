@@ -111,6 +111,12 @@ function forward(
   request.once('response', (answer) => {
     res.writeHead(answer.statusCode ?? 502, stamp(answer.headers))
     answer.pipe(res)
+    // An origin that stops mid-body (a reset, fewer bytes than its
+    // Content-Length) ends the client's connection the same way; pipe()
+    // alone would leave the client waiting for the rest for ever.
+    answer.once('close', () => {
+      if (!answer.complete) res.destroy()
+    })
   })
   request.once('error', () => {
     if (res.headersSent) return void res.destroy()
@@ -133,15 +139,32 @@ const HOP_BY_HOP = new Set([
   'proxy-connection',
 ])
 
-/** The origin's headers with the CDN's server and a fresh ray id. */
+/**
+ * The origin's headers with the CDN's server and a fresh ray id, and an
+ * Age on a cache hit.
+ */
 function stamp(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const kept = Object.entries(headers).filter(
     ([name]) => !HOP_BY_HOP.has(name) && name !== 'server',
   )
   return {
     ...Object.fromEntries(kept),
+    ...ageOf(headers),
     server: 'cloudflare',
     // 16 hex digits and the point of presence, as Cloudflare sends it.
     'cf-ray': `${randomBytes(8).toString('hex')}-${COLO}`,
   }
+}
+
+/**
+ * RFC 9111 section 5.1: Age is the seconds since the origin made the
+ * response. nginx keeps the origin's Date with a cached copy (edge.ts
+ * passes it on), so on a hit the age is now − Date; nginx alone cannot
+ * send Age at all.
+ */
+function ageOf(headers: IncomingHttpHeaders): { age?: string } {
+  if (headers['cf-cache-status'] !== 'HIT') return {}
+  const made = Date.parse(headers.date ?? '')
+  if (!Number.isFinite(made)) return {}
+  return { age: `${Math.max(0, Math.floor((Date.now() - made) / 1000))}` }
 }

@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  API_TOKEN_ENV,
   CANONICAL_SCENARIOS,
   LAME_DOMAIN,
   scenarioDomain,
@@ -21,8 +22,9 @@ const USAGE = `Usage: npm run world -- [--out FILE] [--net N|auto] [--latency MS
 
 Starts the Launch Ready test world on loopback: two knotd servers for
 shop.test and its sibling zones, nginx as the edge (some hosts behind a
-Cloudflare-like front), misbehaving servers, certificates from a
-throwaway CA. Ctrl-C stops it.
+Cloudflare-like front), the shop's admin app behind www's /api/ and
+/static/, misbehaving servers, certificates from a throwaway CA. Ctrl-C
+stops it.
 
   --out FILE     write the main workspace to FILE; the CA file and the
                  other workspaces go next to it; default: inside the
@@ -112,11 +114,13 @@ function describe(world: World, ms: number): string {
     `Workspace  ${shown(world.workspaceFile)}  (main: ${world.domain})`,
     `           ${shown(world.hostileWorkspaceFile)}  (hostile)`,
     `           ${shown(world.deadDnsWorkspaceFile)}  (main, dead DNS)`,
+    `           ${shown(world.badEndpointsWorkspaceFile)}  (main, bad endpoints)`,
     `CA         ${shown(world.caFile)}  (root only; trust it to talk TLS)`,
     `CAA        ${world.caaIdentity}  (network.caaIdentity)`,
     `DNS        ${ns1?.name} ${ns1?.endpoint}, ${ns2?.name} ${ns2?.endpoint}`,
     `           dead: ${world.deadResolver}; lame NS: ${world.lameNameserver}`,
     `Ports      http ${world.httpPort}, https ${world.httpsPort}, dns ${world.dnsPort}`,
+    `Admin app  ${world.app.origin}, behind https://www.${world.domain}/api/ and /static/`,
     `Zones      also ${STALE_DOMAIN} (ns2 stale), ${LAME_DOMAIN} (a dead NS);`,
     `           canonical scenarios ${scenarios}`,
     '',
@@ -124,6 +128,10 @@ function describe(world: World, ms: number): string {
       ['HOST', 'ADDRESS', 'WORKSPACE', 'KIND', 'WHAT IT IS FOR'],
       ...rows,
     ]),
+    '',
+    // A throwaway value, new each start; the workspaces only name it.
+    'The API token, for the vault (secret:shop-api-token):',
+    `  export ${API_TOKEN_ENV}='${world.apiToken}'`,
     '',
     `Audit it:  node bin/launch-ready.js audit ${shown(world.workspaceFile)}`,
     '',

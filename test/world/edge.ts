@@ -72,6 +72,31 @@ export interface EdgeSite {
   readonly httpsHeaders?: Readonly<Record<string, string>>
   /** TLS versions offered; TLS 1.2 and 1.3 when absent. */
   readonly tlsProtocols?: readonly TlsProtocol[]
+  /** The page's HTML; a small page naming the site when absent. */
+  readonly html?: string
+  /** An app behind the listener that serves the page (see EdgeApp). */
+  readonly app?: EdgeApp
+}
+
+/**
+ * An app nginx passes /api/ and /static/ to, as a shop's edge does: text
+ * over 1 KB gzipped (the page too), /static/ kept in a real proxy cache
+ * and marked the way Cloudflare marks it (`cf-cache-status`), /api/
+ * never cached. Only the listener that serves the page gets it; one that
+ * redirects keeps redirecting every path.
+ */
+export interface EdgeApp {
+  /** Where the app listens, plain HTTP. */
+  readonly address: string
+  readonly port: number
+  /**
+   * Paths passed through as the app sends them — unbuffered, never
+   * compressed, with hour-long timeouts — so a client sees a hang, a
+   * reset or a short body itself, not nginx's tidied-up version of it.
+   */
+  readonly streamed: readonly string[]
+  /** Paths never compressed, however large. */
+  readonly uncompressed: readonly string[]
 }
 
 export interface EdgeOptions {
@@ -142,13 +167,14 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
 
 /** Writes nginx.conf, the page of every site, and the log/temp dirs. */
 async function writeNginxFiles(options: EdgeOptions): Promise<string> {
-  for (const sub of ['logs', 'tmp']) {
+  // nginx makes a cache's own dir, not its parents.
+  for (const sub of ['logs', 'tmp', 'cache']) {
     await mkdir(join(options.dir, sub), { recursive: true })
   }
   for (const site of options.sites) {
     const root = join(options.dir, 'sites', site.name)
     await mkdir(root, { recursive: true })
-    await writeFile(join(root, 'index.html'), page(site))
+    await writeFile(join(root, 'index.html'), site.html ?? page(site))
     const bytes = fileBytes(site)
     if (bytes !== undefined) await writeSparseFile(join(root, BODY), bytes)
   }
@@ -220,6 +246,9 @@ export function nginxConfig(options: EdgeOptions): string {
       (kind) => `  ${kind}_temp_path ${path('tmp', kind)};`,
     ),
     '  types { text/html html; text/css css; text/javascript js; }',
+    ...options.sites.flatMap((site) =>
+      site.app ? [`  proxy_cache_path ${cachePath(site, options)};`] : [],
+    ),
     '  default_type application/octet-stream;',
     '  charset utf-8;',
     // "Server: nginx" without the version, as production configs have it.
@@ -284,6 +313,9 @@ function serverBlock(
       ([path, a]) =>
         `    location = ${path} { ${directive(site, options, scheme, a)} }`,
     ),
+    ...(site.app && answer.kind === 'page'
+      ? appConfig(site, site.app, headers)
+      : []),
     `    location / { ${directive(site, options, scheme, answer)} }`,
     '  }',
   ]
@@ -312,6 +344,88 @@ function directive(
       return `return ${answer.status} ${to}://${host}${shown}${path};`
     }
   }
+}
+
+/** The cache zone of a site with an app: one per site, in its own dir. */
+function cacheZone(site: EdgeSite): string {
+  return `static_${site.name.replace(/[^a-z0-9]/gi, '_')}`
+}
+
+function cachePath(site: EdgeSite, options: EdgeOptions): string {
+  const dir = quote(join(options.dir, 'cache', site.name))
+  // use_temp_path=off: files land in the cache dir directly.
+  return `${dir} levels=1:2 keys_zone=${cacheZone(site)}:1m max_size=64m inactive=1h use_temp_path=off`
+}
+
+/** Text types gzip covers; nginx always includes text/html. */
+const GZIP_TYPES = [
+  'text/css',
+  'text/javascript',
+  'application/javascript',
+  'application/json',
+  'image/svg+xml',
+]
+
+/**
+ * The server-level gzip and proxy settings and the /static/ and /api/
+ * locations of a site with an app. A location with an add_header of its
+ * own loses the server's (nginx replaces the list, never merges), so
+ * each repeats `headers` before its own.
+ */
+function appConfig(
+  site: EdgeSite,
+  app: EdgeApp,
+  headers: Readonly<Record<string, string>>,
+): string[] {
+  const upstream = `http://${app.address}:${app.port}`
+  const kept = Object.entries(headers).map(
+    ([name, value]) => `add_header ${name} ${nginxValue(value)} always;`,
+  )
+  const proxy = (...extra: string[]) =>
+    [`proxy_pass ${upstream};`, ...kept, ...extra].join(' ')
+  // What Cloudflare says of a response it did not try to cache.
+  const dynamic = 'add_header cf-cache-status DYNAMIC always;'
+  const cached = [
+    `proxy_cache ${cacheZone(site)};`,
+    // Its own Date on a hit, so the front can tell the cached copy's age.
+    'proxy_pass_header Date;',
+    'add_header cf-cache-status $upstream_cache_status always;',
+  ]
+  const streamed = [
+    'proxy_buffering off;',
+    'proxy_request_buffering off;',
+    'gzip off;',
+    'proxy_read_timeout 1h;',
+    'proxy_send_timeout 1h;',
+  ]
+  const exact = (paths: readonly string[], body: string) =>
+    paths.map((path) => `    location = ${path} { ${body} }`)
+  return [
+    // The usual production setting: below 1 KB gzip's own overhead
+    // eats most of the gain. Counted from the app's Content-Length.
+    '    gzip on;',
+    '    gzip_min_length 1024;',
+    // Requests that came through a proxy (a Via header) too; nginx's
+    // default would send those uncompressed.
+    '    gzip_proxied any;',
+    '    gzip_vary on;',
+    `    gzip_types ${GZIP_TYPES.join(' ')};`,
+    '    proxy_http_version 1.1;',
+    '    proxy_set_header Host $host;',
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '    proxy_set_header X-Forwarded-Proto $scheme;',
+    `    location /static/ { ${proxy(...cached)} }`,
+    ...exact(
+      app.uncompressed.filter((p) => p.startsWith('/static/')),
+      proxy(...cached, 'gzip off;'),
+    ),
+    `    location /api/ { ${proxy(dynamic)} }`,
+    ...exact(
+      app.uncompressed.filter((p) => p.startsWith('/api/')),
+      proxy(dynamic, 'gzip off;'),
+    ),
+    ...exact(app.streamed, proxy(dynamic, ...streamed)),
+  ]
 }
 
 /**

@@ -98,6 +98,11 @@ export type SitePlan = Pick<
   readonly noRedirect?: boolean
   /** TLS 1.0/1.1 need OpenSSL's security level 0. */
   readonly legacy?: boolean
+  /**
+   * The admin app (admin-app.ts) sits behind it: its page refers to the
+   * app's assets, and nginx passes /api/ and /static/ to the app.
+   */
+  readonly adminApp?: boolean
 }
 
 /** The DNS records of a host that has no plain A record of its own. */
@@ -150,8 +155,10 @@ const MAIN_HOSTS: readonly HostPlan[] = [
     workspace: 'main',
     kind: 'valid',
     server: 'cdn',
-    purpose: 'the canonical origin, with the security headers',
+    purpose:
+      'the canonical origin, with the security headers and the admin app',
     site: {
+      adminApp: true,
       headers: {
         'Content-Security-Policy': "frame-ancestors 'none'",
         'X-Content-Type-Options': 'nosniff',
@@ -482,6 +489,8 @@ export const SPECIAL_NUMBERS = {
   lameNs: 55,
   /** The DNS server that never answers (the dead-DNS workspace). */
   deadDns: 56,
+  /** The admin app, behind nginx: no name of the zone points here. */
+  adminApp: 57,
   /** many-a's A records: .100 upwards. */
   manyA: 100,
   /** stale.test's apex as ns1 and as ns2 give it; lame.test's apex. */

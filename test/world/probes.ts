@@ -283,3 +283,97 @@ export function listenForTls(
     }, ms)
   })
 }
+
+/** How an exchange with `send` ended. */
+export type Ending =
+  /** The whole body arrived. */
+  | 'complete'
+  /** The connection ended before the body did (a reset, a short body). */
+  | 'aborted'
+  /** `maxBytes` of body arrived and the probe stopped reading. */
+  | 'capped'
+  /** Nothing more within `timeoutMs`; the probe gave up. */
+  | 'timeout'
+  /** No response at all: the request failed. */
+  | 'error'
+
+export interface SendOptions extends RequestOptions {
+  readonly method?: string
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: string
+  /** Give up after this long, whatever has arrived; 5 s by default. */
+  readonly timeoutMs?: number
+  /** Stop reading once this many body bytes have arrived. */
+  readonly maxBytes?: number
+}
+
+/** What `send` saw, however the exchange ended. */
+export interface Sent {
+  /** undefined when no response head arrived. */
+  readonly status?: number
+  readonly headers: IncomingHttpHeaders
+  /** The body bytes as they came, still content-coded. */
+  readonly body: Buffer
+  readonly ending: Ending
+  readonly error?: string
+  /** From sending the request to the ending. */
+  readonly ms: number
+}
+
+/**
+ * One request with any method, headers and body, that never throws: a
+ * response cut short, an endless one (with `maxBytes`) or none at all
+ * (with `timeoutMs`) is an `ending`, with whatever arrived before it.
+ */
+export function send(options: SendOptions): Promise<Sent> {
+  const url = new URL(options.url)
+  const secure = url.protocol === 'https:'
+  const started = performance.now()
+  return new Promise((resolve) => {
+    let response: http.IncomingMessage | undefined
+    const chunks: Buffer[] = []
+    let bytes = 0
+    let settled = false
+    const finish = (ending: Ending, error?: string) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      req.destroy()
+      resolve({
+        status: response?.statusCode,
+        headers: response?.headers ?? {},
+        body: Buffer.concat(chunks),
+        ending,
+        ...(error === undefined ? {} : { error }),
+        ms: performance.now() - started,
+      })
+    }
+    const req = (secure ? https : http).request(
+      {
+        host: options.address,
+        port: url.port || (secure ? 443 : 80),
+        path: `${url.pathname}${url.search}`,
+        method: options.method ?? 'GET',
+        servername: secure ? url.hostname : undefined,
+        ca: [options.ca],
+        headers: { host: url.host, ...options.headers },
+        agent: false,
+      },
+      (res) => {
+        response = res
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk)
+          bytes += chunk.length
+          if (bytes >= (options.maxBytes ?? Infinity)) finish('capped')
+        })
+        res.on('error', () => {}) // 'close' below says how it ended
+        res.once('close', () => finish(res.complete ? 'complete' : 'aborted'))
+      },
+    )
+    const timer = setTimeout(() => finish('timeout'), options.timeoutMs ?? 5000)
+    req.once('error', (error) =>
+      finish(response ? 'aborted' : 'error', error.message),
+    )
+    req.end(options.body)
+  })
+}

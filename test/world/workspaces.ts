@@ -28,6 +28,9 @@ export type WorkspaceOverrides = Omit<Partial<WorkspaceInput>, 'network'> & {
   readonly network?: Partial<NonNullable<WorkspaceInput['network']>>
 }
 
+/** One `endpoints` entry, as a workspace file holds it. */
+export type EndpointInput = NonNullable<WorkspaceInput['endpoints']>[number]
+
 /** What a workspace is about before the world's settings go in. */
 export interface WorkspaceDraft {
   readonly name: string

@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { shopPage, STYLES_CSS } from './admin-assets'
+import { startAdminApp, type AdminApp } from './admin-app'
+import {
+  endpointsFor,
+  STREAMED_PATHS,
+  UNCOMPRESSED_PATHS,
+} from './admin-routes'
 import { startCdnFront, type CdnSite } from './cdn'
 import {
   createTestPki,
@@ -63,6 +71,29 @@ export {
   type WorkspaceKey,
 } from './plan'
 export type { WorkspaceOverrides } from './workspaces'
+export {
+  APP_JS,
+  ASSET_BYTES,
+  EXPORT_BYTES,
+  FOREIGN_IMAGE,
+  LEGACY_JS,
+  LOGO_PNG,
+  LOGO_SIZE,
+  STYLES_CSS,
+} from './admin-assets'
+export { appControl, CONTROL, type AppControl } from './admin-app'
+export {
+  API,
+  API_TOKEN_SECRET,
+  LYING_LENGTH,
+  ROUTE_DELAY_MS,
+} from './admin-routes'
+
+/**
+ * The environment variable that hands the vault the API token headless
+ * (src/core/vault: LAUNCH_READY_SECRET_ + the name, upper-cased).
+ */
+export const API_TOKEN_ENV = 'LAUNCH_READY_SECRET_SHOP_API_TOKEN'
 
 /** One host of a running world. */
 export interface WorldHost {
@@ -115,6 +146,13 @@ export interface WorldOptions {
   readonly programs?: { readonly knotd?: string; readonly nginx?: string }
 }
 
+/**
+ * The admin app behind www.shop.test's /api/ and /static/, as a test
+ * drives it in the process that started the world. Test workers in
+ * another process use `appControl(app.origin)` for the same.
+ */
+export type WorldApp = Omit<AdminApp, 'stop'>
+
 /** An authoritative server of the world. */
 export interface WorldNameserver {
   readonly name: string
@@ -136,6 +174,23 @@ export interface World {
   readonly hostileWorkspaceFile: string
   /** The main site's workspace, asking a DNS server that never answers. */
   readonly deadDnsWorkspaceFile: string
+  /**
+   * The main site's workspace whose endpoints are the bad inputs (hang,
+   * fail, reset, endless, lying-length) and orders, whose result must
+   * stand whatever the others do.
+   */
+  readonly badEndpointsWorkspaceFile: string
+  /**
+   * The whole Authorization header value the admin API accepts ("Bearer
+   * …"), new on every start. Workspaces hold only
+   * `secret:shop-api-token`, and no file of the world holds the value: a
+   * test hands it to the vault as API_TOKEN_ENV
+   * (LAUNCH_READY_SECRET_SHOP_API_TOKEN) or as a keychain entry named
+   * API_TOKEN_SECRET (shop-api-token).
+   */
+  readonly apiToken: string
+  /** The admin app: call counts, added delays. */
+  readonly app: WorldApp
   /** The root CA certificate (PEM), the one certificate to trust. */
   readonly caFile: string
   /** The first authoritative server, "address:port": what workspaces ask. */
@@ -321,11 +376,16 @@ async function startOn(layout: Layout, options: WorldOptions): Promise<World> {
       placed,
     )
     const caFile = await writeCaFile(dir, pki, options)
-    await startServers(
-      { dir, layout, placed, certificates, caFile, options },
+    // Random, so a value that leaks into a file or log is found by grep.
+    const apiToken = `Bearer ${randomBytes(24).toString('base64url')}`
+    const app = await startServers(
+      { dir, layout, placed, certificates, caFile, options, apiToken },
       running,
     )
-    return await assemble({ dir, layout, placed, caFile, options }, stopAll)
+    return await assemble(
+      { dir, layout, placed, caFile, options, apiToken, app },
+      stopAll,
+    )
   } catch (error) {
     await stopAll()
     throw error
@@ -386,18 +446,20 @@ interface ServerInputs {
   readonly certificates: ReadonlyMap<string, HostCertificate>
   readonly caFile: string
   readonly options: WorldOptions
+  readonly apiToken: string
 }
 
 /**
- * Starts every server side by side. Whatever started goes into `running`
- * even when another failed, so the caller can stop it; the first failure
- * is thrown.
+ * Starts every server side by side and returns the admin app. Whatever
+ * started goes into `running` even when another failed, so the caller
+ * can stop it; the first failure is thrown.
  */
 async function startServers(
   inputs: ServerInputs,
   running: Stoppable[],
-): Promise<void> {
+): Promise<AdminApp> {
   const ca = await readFile(inputs.caFile, 'utf8')
+  let app: AdminApp | undefined
   const starts: (() => Promise<Stoppable>)[] = [
     ...dnsServers(inputs),
     () => startEdge(edgeOptions(inputs)),
@@ -409,6 +471,11 @@ async function startServers(
         inputs.layout.dnsPort,
       ),
     ...latencyProxies(inputs),
+    async () =>
+      (app = await startAdminApp({
+        ...adminAppAddress(inputs.layout),
+        token: inputs.apiToken,
+      })),
   ]
   // async: a start that throws at once is a rejection like the others,
   // so the ones already started still reach `running`.
@@ -418,6 +485,15 @@ async function startServers(
   }
   const failed = results.find((r) => r.status === 'rejected')
   if (failed) throw failed.reason
+  return app!
+}
+
+/** Where the admin app listens: an address of its own, the HTTP port. */
+function adminAppAddress(layout: Layout) {
+  return {
+    address: addressAt(layout, SPECIAL_NUMBERS.adminApp),
+    port: layout.httpPort,
+  }
 }
 
 /** knotd twice: ns1 and ns2, on the same port at their own addresses. */
@@ -479,9 +555,19 @@ function edgeOptions(inputs: ServerInputs) {
     .filter((p) => p.plan.server === 'nginx' || p.plan.server === 'cdn')
     .map(({ host, plan, number, depth }): EdgeSite => {
       const certificate = certificates.get(host.name)!
-      const { noRedirect, legacy, ...site } = plan.site ?? {}
+      const { noRedirect, legacy, adminApp, ...site } = plan.site ?? {}
       return {
         ...site,
+        ...(adminApp
+          ? {
+              html: shopPage(host.name),
+              app: {
+                ...adminAppAddress(layout),
+                streamed: STREAMED_PATHS,
+                uncompressed: UNCOMPRESSED_PATHS,
+              },
+            }
+          : {}),
         name: host.name,
         address: addressAt(layout, number!, depth),
         certificate: certificate.files.served,
@@ -573,11 +659,13 @@ interface Assembly {
   readonly placed: readonly PlacedHost[]
   readonly caFile: string
   readonly options: WorldOptions
+  readonly apiToken: string
+  readonly app: AdminApp
 }
 
 /** Writes the workspaces and returns the running world. */
 async function assemble(
-  { dir, layout, placed, caFile, options }: Assembly,
+  { dir, layout, placed, caFile, options, apiToken, app }: Assembly,
   stopAll: () => Promise<void>,
 ): Promise<World> {
   const hosts = placed.map((p) => p.host)
@@ -620,6 +708,13 @@ async function assemble(
     caaIdentity: CAA_IDENTITY,
     latencyMs: layout.latencyMs,
     hosts,
+    apiToken,
+    app: {
+      origin: app.origin,
+      calls: (path) => app.calls(path),
+      setDelay: (path, ms) => app.setDelay(path, ms),
+      reset: () => app.reset(),
+    },
     workspaceFor: (domain, overrides) => {
       written += 1
       const file = join(
@@ -633,7 +728,7 @@ async function assemble(
   }
 }
 
-/** The main, hostile and dead-DNS workspace files. */
+/** The main, hostile, dead-DNS and bad-endpoints workspace files. */
 async function writeWorkspaces(
   dir: string,
   options: WorldOptions,
@@ -645,8 +740,22 @@ async function writeWorkspaces(
   const main = { ...draftFor(WORLD_DOMAIN, hosts), name: 'Shop (test world)' }
   const hostile = draftFor(workspaceDomain('hostile'), hosts)
   const dead = { ...main, name: 'Shop behind a dead DNS server (test world)' }
+  // Endpoint and asset URLs carry the port: they are fetched as written.
+  const origin = `https://www.${WORLD_DOMAIN}:${network.httpsPort}`
+  const api = {
+    endpoints: endpointsFor(origin, 'main'),
+    // The rest are found in the page; this one is listed by hand.
+    assets: [`${origin}${STYLES_CSS}`],
+  }
+  const bad = { ...api, endpoints: endpointsFor(origin, 'bad') }
   return {
-    workspaceFile: await writeWorkspace(workspaceFile, main, network),
+    workspaceFile: await writeWorkspace(workspaceFile, main, network, api),
+    badEndpointsWorkspaceFile: await writeWorkspace(
+      siblingFile(workspaceFile, '-bad-endpoints'),
+      { ...main, name: 'Shop with misbehaving endpoints (test world)' },
+      network,
+      bad,
+    ),
     hostileWorkspaceFile: await writeWorkspace(
       siblingFile(workspaceFile, '-hostile'),
       { ...hostile, name: 'Hostile shop (test world)' },
@@ -656,6 +765,7 @@ async function writeWorkspaces(
       siblingFile(workspaceFile, '-dead-dns'),
       dead,
       { ...network, resolvers: [deadResolver] },
+      api,
     ),
   }
 }
@@ -733,7 +843,9 @@ async function isFree(layout: Layout): Promise<boolean> {
       canBindTcp(address, layout.dnsPort),
       canBindUdp(address, layout.dnsPort),
     ])
-  return (await Promise.all([...web, ...dns])).every(Boolean)
+  const app = adminAppAddress(layout)
+  const appFree = canBindTcp(app.address, app.port)
+  return (await Promise.all([...web, ...dns, appFree])).every(Boolean)
 }
 
 /** 0, 1, … `deepest`. */
