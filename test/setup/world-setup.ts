@@ -19,6 +19,8 @@ declare module 'vitest' {
       | 'workspaceFile'
       | 'hostileWorkspaceFile'
       | 'deadDnsWorkspaceFile'
+      | 'badEndpointsWorkspaceFile'
+      | 'apiToken'
       | 'caFile'
       | 'resolver'
       | 'domain'
@@ -26,6 +28,8 @@ declare module 'vitest' {
       | 'httpsPort'
       | 'hosts'
     > & {
+      /** The admin app's control origin (call counts, delays). */
+      readonly appOrigin: string
       /** A workspace file per scenario site. */
       readonly scenarios: Readonly<Record<(typeof SCENARIOS)[number], string>>
     }
@@ -56,6 +60,9 @@ export default async function setup(project: TestProject) {
     workspaceFile: world.workspaceFile,
     hostileWorkspaceFile: world.hostileWorkspaceFile,
     deadDnsWorkspaceFile: world.deadDnsWorkspaceFile,
+    badEndpointsWorkspaceFile: world.badEndpointsWorkspaceFile,
+    apiToken: world.apiToken,
+    appOrigin: world.app.origin,
     caFile: world.caFile,
     resolver: world.resolver,
     domain: world.domain,

@@ -50,10 +50,15 @@ async function judge(
     method: 'GET',
     headers: { ...fetched.headers },
   }
-  const policy = new CachePolicy(request, {
-    status: response.status,
-    headers: response.headers as CachePolicy.Headers,
-  })
+  // A browser's view: a private cache may revalidate private responses.
+  const policy = new CachePolicy(
+    request,
+    {
+      status: response.status,
+      headers: response.headers as CachePolicy.Headers,
+    },
+    { shared: false },
+  )
   const validators = ['etag', 'last-modified'].filter(
     (h) => header(response.headers, h) !== undefined,
   )
@@ -83,7 +88,11 @@ async function judge(
     try {
       status = (
         await context.net.http.request(response.url, {
-          headers: { ...fetched.headers, ...conditional },
+          headers: {
+            'accept-encoding': 'br, gzip',
+            ...fetched.headers,
+            ...conditional,
+          },
           signal: context.signal,
           maxBodyBytes: 64 * 1024,
         })

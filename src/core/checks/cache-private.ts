@@ -62,7 +62,7 @@ function judge(name: string, fetched: EndpointFetch): Verdict {
     },
     { shared: true },
   )
-  const ttl = Math.floor(policy.timeToLive() / 1000)
+  const ttl = Math.floor(policy.maxAge())
   const cacheControl = header(response.headers, 'cache-control') ?? null
   const edge = cacheStatus(response.headers)
   const evidence = {

@@ -98,7 +98,9 @@ async function judgeAsset(
     { status: first.status, headers: headers as CachePolicy.Headers },
     { shared: true },
   )
-  const ttl = Math.floor(policy.timeToLive() / 1000)
+  // The lifetime the headers grant (max-age, s-maxage), not what is left
+  // of it: a copy the edge has held for a while is just as well cached.
+  const ttl = Math.floor(policy.maxAge())
   const hashed = isHashedName(url)
   const cacheControl = header(headers, 'cache-control') ?? null
   const validators = ['etag', 'last-modified'].filter(
@@ -109,7 +111,7 @@ async function judgeAsset(
     request: `GET ${url} (twice)`,
     status: first.status,
     cacheControl,
-    edgeCacheTtlSeconds: policy.storable() ? ttl : 0,
+    edgeCacheLifetimeSeconds: policy.storable() ? ttl : 0,
     hashedName: hashed,
     validators,
     repeat: edge.seen ?? 'no cache status header',

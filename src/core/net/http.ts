@@ -177,9 +177,12 @@ export class HttpClient {
 
       let reused = false
       req.on('socket', (socket) => {
+        // A kept-alive socket is connected already: no phases to time, and
+        // no listeners to leave behind on it.
         if (!socket.connecting && socket.remoteAddress) {
           reused = true
           phase = 'headers'
+          return
         }
         socket.once('connect', () => {
           marks.connect = performance.now()
@@ -191,8 +194,10 @@ export class HttpClient {
         })
       })
 
+      let bodyFailed: ((error: NodeJS.ErrnoException) => void) | undefined
       req.on('error', (error: NodeJS.ErrnoException) => {
-        fail(describeSocketError(error), error.code, error)
+        if (bodyFailed) bodyFailed(error)
+        else fail(describeSocketError(error), error.code, error)
       })
 
       req.on('response', (res: IncomingMessage) => {
@@ -234,13 +239,24 @@ export class HttpClient {
           chunks.push(chunk)
           received += chunk.length
         })
+        // Cut off mid-body: say how far it got, which tells a dropped
+        // connection from a Content-Length that promised more than came.
+        const cutOff = (error?: NodeJS.ErrnoException) => {
+          const declared = Number(res.headers['content-length'])
+          const reason =
+            declared > received
+              ? `the connection ended after ${received} of the ${declared} bytes its Content-Length announced`
+              : error
+                ? describeSocketError(error)
+                : 'the server closed the connection mid-body'
+          fail(reason, error?.code, error)
+        }
         res.on('end', finish)
-        res.on('error', (error) =>
-          fail(describeSocketError(error), undefined, error),
-        )
+        res.on('error', cutOff)
         res.on('close', () => {
-          if (!res.complete) fail('the server closed the connection mid-body')
+          if (!res.complete) cutOff()
         })
+        bodyFailed = cutOff
       })
 
       req.end(options.body)
