@@ -12,12 +12,13 @@ export type WorldInfo = Pick<
   | 'caFile'
   | 'resolver'
   | 'hosts'
+  | 'apiToken'
 >
 
 /** Written by the global setup, which owns the world's processes. */
 export async function saveWorldInfo(world: World): Promise<void> {
   const { dir, domain, workspaceFile, deadDnsWorkspaceFile } = world
-  const { caFile, resolver, hosts } = world
+  const { caFile, resolver, hosts, apiToken } = world
   const info: WorldInfo = {
     dir,
     domain,
@@ -26,6 +27,7 @@ export async function saveWorldInfo(world: World): Promise<void> {
     caFile,
     resolver,
     hosts,
+    apiToken,
   }
   await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
 }

@@ -7,6 +7,15 @@ export interface CheckInfo {
   readonly title: string
   /** Why it matters, in a founder's words. */
   readonly why: string
+  /**
+   * The number in a finding's evidence worth following from run to run,
+   * for checks that measure something.
+   */
+  readonly trend?: {
+    readonly key: string
+    readonly label: string
+    readonly unit: string
+  }
 }
 
 /** The checks this version runs, by id (see PRODUCT.md's catalogue). */
@@ -119,6 +128,7 @@ export const CATALOGUE: readonly CheckInfo[] = [
     id: 'tls.expiry',
     stage: 2,
     title: 'Certificate is not about to expire',
+    trend: { key: 'daysLeft', label: 'Days left', unit: 'days' },
     why:
       'An expired certificate takes the site down for every visitor at ' +
       'once, usually on a weekend. Automated renewal normally leaves weeks ' +
@@ -210,6 +220,7 @@ export const CATALOGUE: readonly CheckInfo[] = [
     id: 'perf.latency',
     stage: 4,
     title: 'Admin actions answer within the latency budget',
+    trend: { key: 'p95Ms', label: 'p95', unit: 'ms' },
     why:
       'Staff feel every slow list and every slow save. The 95th ' +
       'percentile is what they meet several times a day: reads should ' +

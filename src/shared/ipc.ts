@@ -47,6 +47,8 @@ export interface HistoryView {
   readonly status: Finding['status']
   readonly severity: Finding['severity']
   readonly title: string
+  /** The check's trend value (CheckInfo.trend) in that run, if any. */
+  readonly value?: number | null
 }
 
 /** A credential by name: whether it is stored and whether the workspace uses it. */

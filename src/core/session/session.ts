@@ -5,6 +5,7 @@ import type {
   SecretView,
   WorkspaceView,
 } from '../../shared/ipc'
+import { checkInfo } from '../../shared/catalogue'
 import type { Finding } from '../../shared/finding'
 import {
   secretRefName,
@@ -159,7 +160,14 @@ export class Session {
 
   history(check: string, target: string): readonly HistoryView[] {
     if (!this.#workspace) return []
-    return this.#options.store.checkHistory(this.#workspace.file, check, target)
+    return this.#options.store.checkHistory(
+      this.#workspace.file,
+      check,
+      target,
+      {
+        valueKey: checkInfo(check)?.trend?.key,
+      },
+    )
   }
 
   /** Stored names and the names the workspace refers to; never values. */

@@ -29,6 +29,7 @@ export interface HistoryEntry {
   readonly status: Status
   readonly severity: Severity
   readonly title: string
+  readonly value: number | null
 }
 
 export interface StoreOptions {
@@ -137,21 +138,29 @@ export class Store {
     return row && this.#withFindings(row)
   }
 
-  /** How one check judged one target over the last `limit` runs, newest first. */
+  /**
+   * How one check judged one target over the last `limit` runs, newest
+   * first; with `valueKey`, each entry also carries that number from its
+   * evidence (p95, days left) so a trend can be drawn.
+   */
   checkHistory(
     workspace: string,
     check: string,
     target: string,
-    limit = 50,
+    options: { readonly limit?: number; readonly valueKey?: string } = {},
   ): readonly HistoryEntry[] {
+    const key = options.valueKey ?? ''
+    if (!/^\w*$/.test(key)) throw new Error(`Not an evidence key: ${key}`)
     return this.#db
-      .prepare<[string, string, string, number], HistoryEntry>(
-        `SELECT r.id AS runId, r.started_at AS startedAt, f.status, f.severity, f.title
+      .prepare<[string, string, string, string, string, number], HistoryEntry>(
+        `SELECT r.id AS runId, r.started_at AS startedAt, f.status, f.severity, f.title,
+           CASE WHEN ? = '' THEN NULL
+             ELSE json_extract(f.evidence, '$.' || ?) END AS value
          FROM findings f JOIN runs r ON r.id = f.run_id
          WHERE r.workspace = ? AND f.check_id = ? AND f.target = ?
          ORDER BY r.id DESC LIMIT ?`,
       )
-      .all(workspace, check, target, limit)
+      .all(key, key, workspace, check, target, options.limit ?? 50)
   }
 
   /** Runs `PRAGMA integrity_check`; 'ok' when the file is sound. */

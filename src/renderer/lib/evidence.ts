@@ -18,7 +18,7 @@ const KEY_NAMES: Readonly<Record<string, string>> = {
 export function humanizeKey(key: string): string {
   const known = KEY_NAMES[key]
   if (known) return known
-  const ms = /[a-z]Ms$/.test(key)
+  const ms = /[a-z0-9]Ms$/.test(key)
   const words = (ms ? key.slice(0, -2) : key)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')

@@ -63,6 +63,31 @@ describe('Store', () => {
     const history = store.checkHistory(WS, 'tls.expiry', 'shop.test')
     expect(history.map((h) => h.status)).toEqual(['fail', 'pass', 'pass'])
     expect(history[0]!.runId).toBeGreaterThan(history[1]!.runId)
+    expect(history[0]!.value).toBeNull()
+    store.close()
+  })
+
+  it('follows a number from the evidence across runs, for a trend', () => {
+    const store = new Store(file)
+    for (const [i, p95] of [180, 240, 410].entries()) {
+      store.saveRun(WS, {
+        ...sampleRun(i, 0),
+        findings: [
+          sampleFinding({
+            check: 'perf.latency',
+            target: 'orders',
+            evidence: { p95Ms: p95 },
+          }),
+        ],
+      })
+    }
+    const trend = store.checkHistory(WS, 'perf.latency', 'orders', {
+      valueKey: 'p95Ms',
+    })
+    expect(trend.map((h) => h.value)).toEqual([410, 240, 180])
+    expect(() =>
+      store.checkHistory(WS, 'perf.latency', 'orders', { valueKey: "x') --" }),
+    ).toThrow(/Not an evidence key/)
     store.close()
   })
 
