@@ -79,18 +79,29 @@ export const EndpointSchema = z.strictObject({
 })
 
 export const EmailSchema = z.strictObject({
+  /** The domain mail is sent from; the workspace's domain when absent. */
   domain: hostname.optional(),
+  /**
+   * Who may send for the domain: SPF include domains such as
+   * "_spf.google.com" or "sendgrid.net", or "ip4:"/"ip6:" ranges.
+   */
   approvedSenders: z.array(z.string().min(1)).default([]),
+  /** DKIM selectors to look up, besides the common providers' ones. */
   dkimSelectors: z.array(z.string().min(1)).default([]),
+  /** The account test messages go out through. */
   smtp: z
     .strictObject({
       host: hostname,
       port: port.default(587),
+      /** starttls (587), tls (465) or none (local relays only). */
+      security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
       username: z.string().optional(),
       password: secretRef.optional(),
       from: z.email().optional(),
     })
     .optional(),
+  /** Where test messages (password reset, order alert) are sent. */
+  testRecipient: z.email().optional(),
 })
 
 export const NetworkSchema = z.strictObject({
@@ -108,6 +119,8 @@ export const NetworkSchema = z.strictObject({
   httpsPort: port.default(443),
   /** The port to ask authoritative nameservers on (dns.nameservers). */
   dnsPort: port.default(53),
+  /** The port MX hosts are asked on (email.mx). */
+  smtpPort: port.default(25),
 })
 
 /** Budgets the performance checks judge against (PRODUCT.md, Stage 4). */
