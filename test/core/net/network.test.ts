@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createNetwork, siteUrl } from '../../../src/core/net/network'
+import { NetworkSchema } from '../../../src/shared/workspace'
 
 const network = (caFile?: string) => ({
-  network: { resolvers: [], httpPort: 80, httpsPort: 443, dnsPort: 53, caFile },
+  network: NetworkSchema.parse({ caFile }),
 })
 
 describe('createNetwork', () => {
