@@ -16,6 +16,11 @@ export interface CheckInfo {
     readonly label: string
     readonly unit: string
   }
+  /**
+   * A check with side effects (it sends real mail) runs only when asked
+   * for by name; this is the label of the button that asks.
+   */
+  readonly onDemand?: string
 }
 
 /** The checks this version runs, by id (see PRODUCT.md's catalogue). */
@@ -225,6 +230,59 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'Staff feel every slow list and every slow save. The 95th ' +
       'percentile is what they meet several times a day: reads should ' +
       'answer within 300 ms and writes within 800 ms.',
+  },
+  {
+    id: 'email.mx',
+    stage: 5,
+    title: 'Mail servers receive mail, over TLS',
+    why:
+      'Customers reply to order alerts and write to support. The MX ' +
+      'records must point at servers that answer, and STARTTLS keeps that ' +
+      'mail encrypted between servers.',
+  },
+  {
+    id: 'email.dkim',
+    stage: 5,
+    title: 'DKIM keys are published and sound',
+    why:
+      'DKIM signs every message so receivers can tell it really comes ' +
+      'from you and was not altered. A missing, revoked or test key means ' +
+      'your password resets land in spam or nowhere.',
+  },
+  {
+    id: 'email.dmarc',
+    stage: 5,
+    title: 'DMARC enforces your sender policy',
+    why:
+      'DMARC tells receivers what to do with mail that fails SPF and DKIM ' +
+      'and sends you reports. Without it anyone can send as your domain, ' +
+      'and Gmail and Yahoo now demand it from bulk senders.',
+  },
+  {
+    id: 'email.mta-sts',
+    stage: 5,
+    title: 'MTA-STS requires TLS for mail to you',
+    why:
+      'MTA-STS tells other mail servers to deliver to you only over ' +
+      'verified TLS, so nobody on the path can read or redirect it.',
+  },
+  {
+    id: 'email.tls-rpt',
+    stage: 5,
+    title: 'TLS failures are reported to you',
+    why:
+      'With TLS-RPT, servers that fail to deliver to you securely send a ' +
+      'daily report, so a broken mail certificate is noticed early.',
+  },
+  {
+    id: 'email.test-send',
+    stage: 5,
+    title: 'Test messages go out through your mail account',
+    why:
+      'Records can be perfect and mail still fail: a wrong password, a ' +
+      'blocked port, a sender address the provider refuses. Sending a ' +
+      'password reset and an order alert proves the path end to end.',
+    onDemand: 'Send test messages',
   },
   {
     id: 'http.request-id',

@@ -8,6 +8,11 @@ import { cdn } from './cdn'
 import type { Check } from './check'
 import { dnsApex, dnsSubdomains, dnsWww } from './dns-resolution'
 import { compression } from './compression'
+import { emailDkim } from './email-dkim'
+import { emailDmarc } from './email-dmarc'
+import { emailMx } from './email-mx'
+import { emailMtaSts, emailTlsRpt } from './email-policies'
+import { emailTestSend } from './email-test-send'
 import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
 import { latency } from './latency'
@@ -45,6 +50,12 @@ const ALL: readonly Check[] = [
   compression,
   payloadSize,
   latency,
+  emailMx,
+  emailDkim,
+  emailDmarc,
+  emailMtaSts,
+  emailTlsRpt,
+  emailTestSend,
   requestId,
 ]
 
@@ -65,9 +76,15 @@ export function selectChecks(only?: readonly string[]): {
   readonly checks: readonly Check[]
   readonly unknown: readonly string[]
 } {
-  if (!only || only.length === 0) return { checks: CHECKS, unknown: [] }
+  // Checks with side effects run only when named: never in a full audit
+  // or by prefix.
+  if (!only || only.length === 0) {
+    return { checks: CHECKS.filter((c) => !c.info.onDemand), unknown: [] }
+  }
   const matches = (check: Check, name: string) =>
-    name.endsWith('.') ? check.info.id.startsWith(name) : check.info.id === name
+    name.endsWith('.')
+      ? check.info.id.startsWith(name) && !check.info.onDemand
+      : check.info.id === name
   return {
     checks: CHECKS.filter((c) => only.some((name) => matches(c, name))),
     unknown: only.filter((name) => !CHECKS.some((c) => matches(c, name))),

@@ -24,6 +24,8 @@ export interface Network {
   readonly httpsPort: number
   /** The port authoritative nameservers are asked on. */
   readonly dnsPort: number
+  /** The port MX hosts are asked on. */
+  readonly smtpPort: number
   readonly timeoutMs: number
   inspectTls(
     options: Omit<TlsInspectOptions, 'lookup' | 'ca'> & { port?: number },
@@ -64,6 +66,7 @@ export async function createNetwork(
     httpPort: settings.httpPort,
     httpsPort: settings.httpsPort,
     dnsPort: settings.dnsPort,
+    smtpPort: settings.smtpPort,
     timeoutMs,
     inspectTls: (o) =>
       inspectTls({

@@ -137,7 +137,9 @@ export class Session {
         deadlineMs: this.#options.deadlineMs,
         onProgress: this.#options.onProgress,
       })
-      return this.#record(loaded.file, result)
+      const partial =
+        only && only.length > 0 ? checks.map((c) => c.info.id) : undefined
+      return this.#record(loaded.file, result, partial)
     } finally {
       this.#audit = undefined
     }
@@ -150,12 +152,28 @@ export class Session {
     return true
   }
 
+  /**
+   * The last full audit, with the results of any partial runs since (a
+   * test send on demand) laid over it: what the Audit screen shows.
+   */
   lastRun(): RunView | null {
     if (!this.#workspace) return null
-    const run = this.#options.store.lastRun(this.#workspace.file)
-    if (!run) return null
-    const { workspace: _file, ...view } = run
-    return view
+    const store = this.#options.store
+    const file = this.#workspace.file
+    const full = store.lastRun(file)
+    const partials = store.partialRunsAfter(file, full?.id ?? 0)
+    const base = full ?? partials[0]
+    if (!base) return null
+    let findings = full?.findings ?? []
+    for (const run of partials) {
+      const replaced = new Set(run.checks)
+      findings = [
+        ...findings.filter((f) => !replaced.has(f.check)),
+        ...run.findings,
+      ]
+    }
+    const { workspace: _file, checks: _checks, ...meta } = base
+    return { ...meta, findings }
   }
 
   history(check: string, target: string): readonly HistoryView[] {
@@ -194,19 +212,24 @@ export class Session {
     return deleted
   }
 
-  #record(file: string, result: AuditResult): RunView {
-    const previous = this.#options.store.lastRun(file)
-    const id = this.#options.store.saveRun(file, result)
-    const run: RunView = { id, ...result }
+  #record(
+    file: string,
+    result: AuditResult,
+    partial: readonly string[] | undefined,
+  ): RunView {
+    const previous = this.lastRun()
+    const id = this.#options.store.saveRun(file, result, partial)
     const regressions = previous
       ? newFailures(previous.findings, result.findings)
       : []
     this.#log.info('audit finished', {
       outcome: result.outcome,
       findings: result.findings.length,
+      partial: partial?.join(','),
       regressions: regressions.length,
       ms: result.durationMs,
     })
+    const run: RunView = partial ? this.lastRun()! : { id, ...result }
     this.#options.onAudit?.(run, regressions)
     return run
   }

@@ -36,4 +36,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX findings_by_run ON findings (run_id);
   CREATE INDEX findings_by_check ON findings (check_id, target, run_id);
   `,
+  // 2: a run of some checks only (a test send on demand) names them, so
+  // the latest full audit can be shown with those results laid over it.
+  `
+  ALTER TABLE runs ADD COLUMN checks TEXT
+    CHECK (checks IS NULL OR json_valid(checks));
+  `,
 ]

@@ -19,6 +19,8 @@ export interface RunRecord {
   readonly finishedAt: string
   readonly durationMs: number
   readonly outcome: AuditOutcome
+  /** The checks of a partial run; absent for a full audit. */
+  readonly checks?: readonly string[]
   readonly findings: readonly Finding[]
 }
 
@@ -51,6 +53,7 @@ interface FindingRow {
 }
 
 interface RunRow {
+  checks: string | null
   id: number
   workspace: string
   started_at: string
@@ -81,11 +84,18 @@ export class Store {
     return this.#db.pragma('user_version', { simple: true }) as number
   }
 
-  /** Saves a finished audit; returns the new run's id. */
-  saveRun(workspace: string, result: AuditResult): number {
+  /**
+   * Saves a finished audit; returns the new run's id. `checks` names the
+   * checks of a partial run (absent for a full audit).
+   */
+  saveRun(
+    workspace: string,
+    result: AuditResult,
+    checks?: readonly string[],
+  ): number {
     const insertRun = this.#db.prepare(
-      `INSERT INTO runs (workspace, started_at, finished_at, duration_ms, outcome, finding_count)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (workspace, started_at, finished_at, duration_ms, outcome, finding_count, checks)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
     const insertFinding = this.#db.prepare(
       `INSERT INTO findings (run_id, check_id, stage, status, severity, target, title, detail, evidence, fix)
@@ -99,6 +109,7 @@ export class Store {
         result.durationMs,
         result.outcome,
         result.findings.length,
+        checks ? JSON.stringify(checks) : null,
       )
       const runId = Number(lastInsertRowid)
       for (const f of result.findings) {
@@ -120,14 +131,24 @@ export class Store {
     return save()
   }
 
-  /** The most recent run of a workspace, with its findings. */
+  /** The most recent full audit of a workspace, with its findings. */
   lastRun(workspace: string): RunRecord | undefined {
     const row = this.#db
       .prepare<[string], RunRow>(
-        'SELECT * FROM runs WHERE workspace = ? ORDER BY id DESC LIMIT 1',
+        'SELECT * FROM runs WHERE workspace = ? AND checks IS NULL ORDER BY id DESC LIMIT 1',
       )
       .get(workspace)
     return row && this.#withFindings(row)
+  }
+
+  /** Partial runs saved after run `afterId`, oldest first. */
+  partialRunsAfter(workspace: string, afterId: number): readonly RunRecord[] {
+    return this.#db
+      .prepare<[string, number], RunRow>(
+        'SELECT * FROM runs WHERE workspace = ? AND checks IS NOT NULL AND id > ? ORDER BY id',
+      )
+      .all(workspace, afterId)
+      .map((row) => this.#withFindings(row))
   }
 
   /** A run by id, with its findings. */
@@ -186,6 +207,7 @@ export class Store {
       finishedAt: row.finished_at,
       durationMs: row.duration_ms,
       outcome: row.outcome,
+      checks: row.checks ? (JSON.parse(row.checks) as string[]) : undefined,
       findings,
     }
   }
