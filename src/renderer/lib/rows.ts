@@ -23,14 +23,23 @@ export interface AuditSnapshot {
   readonly run: RunView | null
   readonly live: readonly Finding[]
   readonly running: boolean
+  /** The checks a partial run is redoing; null for a full audit. */
+  readonly scope: readonly string[] | null
   readonly inFlight: ReadonlySet<string>
   /** The workspace's hosts: the targets before anything has run. */
   readonly hosts: readonly string[]
 }
 
-/** The findings on screen: the running audit's, else the last run's. */
+/**
+ * The findings on screen: the running audit's, else the last run's. A
+ * partial run (a test send) keeps the rest of the last run in view.
+ */
 export function shownFindings(snapshot: AuditSnapshot): readonly Finding[] {
-  return snapshot.running ? snapshot.live : (snapshot.run?.findings ?? [])
+  const last = snapshot.run?.findings ?? []
+  if (!snapshot.running) return last
+  if (!snapshot.scope) return snapshot.live
+  const redone = new Set(snapshot.scope)
+  return [...last.filter((f) => !redone.has(f.check)), ...snapshot.live]
 }
 
 /** One row per finding of `check`, and one per target still to come. */

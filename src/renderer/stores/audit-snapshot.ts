@@ -17,6 +17,7 @@ export function useAuditSnapshot(): AuditSnapshot {
       run,
       live,
       running: progress !== null,
+      scope: progress?.scope ?? null,
       inFlight: new Set(progress?.inFlight.map(findingKey) ?? []),
       hosts: workspace ? workspaceHosts(workspace) : [],
     }),

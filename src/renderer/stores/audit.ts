@@ -12,6 +12,8 @@ export interface Progress {
   /** Checks started and not yet finished, oldest first. */
   readonly inFlight: readonly FindingRef[]
   readonly cancelling: boolean
+  /** The checks of a partial run (a test send); null for a full audit. */
+  readonly scope: readonly string[] | null
 }
 
 /** The past verdicts of the check shown in the finding detail. */
@@ -30,7 +32,8 @@ interface AuditState {
   readonly error: string | null
   readonly history: History | null
   load(): Promise<void>
-  start(): Promise<void>
+  /** Runs the full audit, or only the named checks. */
+  start(only?: readonly string[]): Promise<void>
   cancel(): Promise<void>
   receive(event: ProgressEvent): void
   loadHistory(ref: FindingRef): Promise<void>
@@ -53,10 +56,12 @@ export const useAuditStore = create<AuditState>()((set, get) => ({
         : { error: readableError(result.error) },
     )
   },
-  async start() {
+  async start(only) {
     if (get().progress) return
-    set({ progress: starting(), live: [], error: null })
-    const result = await settle(window.api.audit.run())
+    set({ progress: starting(only), live: [], error: null })
+    const result = await settle(
+      window.api.audit.run(only ? { only: [...only] } : {}),
+    )
     set(
       result.ok
         ? { run: result.value, ...IDLE }
@@ -88,8 +93,14 @@ export const useAuditStore = create<AuditState>()((set, get) => ({
   },
 }))
 
-function starting(): Progress {
-  return { done: 0, total: 0, inFlight: [], cancelling: false }
+function starting(only?: readonly string[]): Progress {
+  return {
+    done: 0,
+    total: 0,
+    inFlight: [],
+    cancelling: false,
+    scope: only ?? null,
+  }
 }
 
 /** The state after one progress event. */

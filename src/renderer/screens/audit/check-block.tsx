@@ -2,6 +2,7 @@ import type { CheckInfo } from '../../../shared/catalogue'
 import { StatusBadge } from '../../components/badges'
 import { useOpenDetail } from '../../components/finding-button'
 import { checkRows, type AuditSnapshot, type Row } from '../../lib/rows'
+import { useAuditStore } from '../../stores/audit'
 
 interface CheckBlockProps {
   readonly check: CheckInfo
@@ -27,6 +28,7 @@ export function CheckBlock({ check, snapshot }: CheckBlockProps) {
         </span>
         <span className="check-tally">{tally.text}</span>
       </summary>
+      {check.onDemand && <OnDemand check={check} running={snapshot.running} />}
       {rows.length === 0 ? (
         <p className="muted">No targets to check in this workspace.</p>
       ) : (
@@ -71,6 +73,28 @@ function isSettled(row: Row): boolean {
   return (
     row.state.kind === 'finding' &&
     (row.state.finding.status === 'pass' || row.state.finding.status === 'skip')
+  )
+}
+
+/**
+ * A check with side effects (a test send) runs only when the user asks,
+ * with a button that says what it will do.
+ */
+function OnDemand(props: { check: CheckInfo; running: boolean }) {
+  const start = useAuditStore((s) => s.start)
+  return (
+    <p className="on-demand">
+      <button
+        type="button"
+        disabled={props.running}
+        onClick={() => void start([props.check.id])}
+      >
+        {props.check.onDemand}
+      </button>{' '}
+      <span className="muted">
+        Not part of the audit: it sends real messages.
+      </span>
+    </p>
   )
 }
 
