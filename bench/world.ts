@@ -1,11 +1,13 @@
 import { constants } from 'node:os'
 import {
+  API_TOKEN_SECRET,
   hostsOf,
   startWorld,
   type World,
   type WorldHost,
   type WorldOptions,
 } from '../test/world/world'
+import type { Secrets } from './launch-ready'
 
 /**
  * The test world as the bench and the testssl comparison use it: on a
@@ -37,6 +39,14 @@ export function tlsHostsOf(world: Pick<World, 'hosts'>): WorldHost[] {
   return hostsOf(world, 'main').filter(
     (h) => h.address !== '' && h.server !== 'none',
   )
+}
+
+/**
+ * The credentials the world's workspaces refer to (the admin API's
+ * token, new on every start), for auditFile.
+ */
+export function secretsOf(world: Pick<World, 'apiToken'>): Secrets {
+  return { [API_TOKEN_SECRET]: world.apiToken }
 }
 
 /**
