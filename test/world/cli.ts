@@ -2,7 +2,11 @@ import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   API_TOKEN_ENV,
+  BULK_MAILER_DOMAIN,
   CANONICAL_SCENARIOS,
+  MAIL_CONTROL,
+  MAILER_DOMAIN,
+  SMTP_PASSWORD_ENV,
   LAME_DOMAIN,
   scenarioDomain,
   STALE_DOMAIN,
@@ -23,8 +27,9 @@ const USAGE = `Usage: npm run world -- [--out FILE] [--net N|auto] [--latency MS
 Starts the Launch Ready test world on loopback: two knotd servers for
 shop.test and its sibling zones, nginx as the edge (some hosts behind a
 Cloudflare-like front), the shop's admin app behind www's /api/ and
-/static/, misbehaving servers, certificates from a throwaway CA. Ctrl-C
-stops it.
+/static/, misbehaving servers, SMTP servers (an MX that checks SPF, DKIM
+and DMARC, a submission server that signs and relays) and a domain per
+email mistake, certificates from a throwaway CA. Ctrl-C stops it.
 
   --out FILE     write the main workspace to FILE; the CA file and the
                  other workspaces go next to it; default: inside the
@@ -119,8 +124,11 @@ function describe(world: World, ms: number): string {
     `CAA        ${world.caaIdentity}  (network.caaIdentity)`,
     `DNS        ${ns1?.name} ${ns1?.endpoint}, ${ns2?.name} ${ns2?.endpoint}`,
     `           dead: ${world.deadResolver}; lame NS: ${world.lameNameserver}`,
-    `Ports      http ${world.httpPort}, https ${world.httpsPort}, dns ${world.dnsPort}`,
+    `Ports      http ${world.httpPort}, https ${world.httpsPort}, dns ${world.dnsPort}, ` +
+      `MX ${world.smtpPort} (network.smtpPort), submission ${world.submissionPort}`,
     `Admin app  ${world.app.origin}, behind https://www.${world.domain}/api/ and /static/`,
+    `Mail       received: ${world.mail.origin}${MAIL_CONTROL.mail} (reset: POST ${MAIL_CONTROL.reset})`,
+    `           providers ${MAILER_DOMAIN} (approved), ${BULK_MAILER_DOMAIN} (not)`,
     `Zones      also ${STALE_DOMAIN} (ns2 stale), ${LAME_DOMAIN} (a dead NS);`,
     `           canonical scenarios ${scenarios}`,
     '',
@@ -129,9 +137,27 @@ function describe(world: World, ms: number): string {
       ...rows,
     ]),
     '',
+    table([
+      ['MAIL HOST', 'ADDRESS', 'PORT', 'KIND', 'WHAT IT IS FOR'],
+      ...world.mail.hosts.map((h) => [
+        h.name,
+        h.address,
+        `${h.port}`,
+        h.kind,
+        h.purpose,
+      ]),
+    ]),
+    '',
+    table([
+      ['MAIL DOMAIN', 'EMAIL.DOMAIN', 'WHAT IT SHOWS'],
+      ...world.mail.domains.map((d) => [d.zone, d.domain, d.purpose]),
+    ]),
+    '',
     // A throwaway value, new each start; the workspaces only name it.
     'The API token, for the vault (secret:shop-api-token):',
     `  export ${API_TOKEN_ENV}='${world.apiToken}'`,
+    'The SMTP password, for the vault (secret:smtp-password):',
+    `  export ${SMTP_PASSWORD_ENV}='${world.smtpPassword}'`,
     '',
     `Audit it:  node bin/launch-ready.js audit ${shown(world.workspaceFile)}`,
     '',

@@ -50,6 +50,27 @@ export interface Zone {
   readonly ttl?: number
 }
 
+/** The most a TXT character-string holds (RFC 1035 section 3.3). */
+export const TXT_STRING_BYTES = 255
+
+/**
+ * A TXT value as a zone file writes it: `text` cut into quoted strings
+ * of at most 255 bytes (RFC 1035 section 3.3.14), which readers join
+ * with nothing between them (RFC 7208 section 3.3, RFC 6376 section
+ * 3.6.2.2). The cuts fall where the bytes run out, mid-term if need be,
+ * as they may.
+ */
+export function txt(text: string): string {
+  if (!/^[\x20-\x7e]*$/.test(text)) {
+    throw new RangeError(`TXT text must be printable ASCII: ${text}`)
+  }
+  const strings: string[] = []
+  for (let at = 0; at === 0 || at < text.length; at += TXT_STRING_BYTES) {
+    strings.push(text.slice(at, at + TXT_STRING_BYTES))
+  }
+  return strings.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(' ')
+}
+
 /** A random SOA serial, so each world's answers are its own. */
 export function freshSerial(): number {
   return randomInt(1, 2 ** 31)

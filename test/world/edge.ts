@@ -39,6 +39,8 @@ export type EdgeAnswer =
     }
   /** `bytes` zero bytes with their Content-Length, for every path. */
   | { readonly kind: 'file'; readonly bytes: number }
+  /** `body` as text/plain with `status` (an MTA-STS policy, a 404). */
+  | { readonly kind: 'text'; readonly status: number; readonly body: string }
 
 /** One host the edge serves. */
 export interface EdgeSite {
@@ -335,6 +337,8 @@ function directive(
       return 'try_files $uri /index.html;'
     case 'file':
       return `try_files /${BODY} =500;`
+    case 'text':
+      return `default_type text/plain; return ${answer.status} ${nginxText(answer.body)};`
     case 'redirect': {
       const to = answer.scheme ?? scheme
       const port = to === 'http' ? options.httpPort : options.httpsPort
@@ -437,6 +441,14 @@ function nginxValue(value: string): string {
     throw new RangeError(`header values cannot hold "$": ${value}`)
   }
   return quote(value)
+}
+
+/**
+ * A body for `return` as an nginx string: nginx reads \n in a quoted
+ * string as a line break; `$` would start a variable, so it is refused.
+ */
+function nginxText(value: string): string {
+  return nginxValue(value).replace(/\n/g, '\\n')
 }
 
 /** An nginx string: quoted, so paths with spaces work. */

@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest'
 import { accepts, startEdge } from './edge'
 import { freePorts } from './harness'
 import { send } from './probes'
+import { SmtpConversation } from './smtp-probes'
 import { WorldError } from './process'
 import { API, startWorld, type WorldHost } from './world'
 
 describe('starting and stopping a world', () => {
-  it('stop() ends knotd, nginx and every Node server, and removes the temp dir', async () => {
+  it('stop() ends knotd, nginx, every Node and SMTP server, and removes the temp dir', async () => {
     // With latency, so the proxies are part of what must stop.
     const world = await startWorld({ net: 'auto', latencyMs: 10 })
     const pids = await serversOf(world.dir)
@@ -25,6 +26,14 @@ describe('starting and stopping a world', () => {
     expect(await accepts(deadAddress!, Number(deadPort))).toBe(true)
     const app = new URL(world.app.origin)
     expect(await accepts(app.hostname, Number(app.port))).toBe(true)
+    const control = new URL(world.mail.origin)
+    const mail = [
+      ...world.mail.hosts.map((h) => [h.address, h.port] as const),
+      [control.hostname, Number(control.port)] as const,
+    ]
+    for (const [address, port] of mail) {
+      expect(await accepts(address, port), `${address}:${port}`).toBe(true)
+    }
     await world.stop()
     for (const { pid, name } of pids) {
       expect(await isAlive(pid), `${name} (${pid})`).toBe(false)
@@ -34,6 +43,9 @@ describe('starting and stopping a world', () => {
     }
     expect(await accepts(deadAddress!, Number(deadPort))).toBe(false)
     expect(await accepts(app.hostname, Number(app.port))).toBe(false)
+    for (const [address, port] of mail) {
+      expect(await accepts(address, port), `${address}:${port}`).toBe(false)
+    }
     expect(existsSync(world.dir)).toBe(false)
     await world.stop() // a second stop is harmless
   }, 30_000)
@@ -60,6 +72,35 @@ describe('starting and stopping a world', () => {
     const endings = await Promise.all(inFlight)
     expect(endings.map((e) => e.ending)).not.toContain('timeout')
     expect(performance.now() - stopped).toBeLessThan(10_000)
+  }, 30_000)
+
+  it('stop() ends SMTP sessions still open: a stalled MX, a receiver mid-session, a secure submission', async () => {
+    const world = await startWorld({ net: 'auto' })
+    const ca = await readFile(world.caFile, 'utf8')
+    const open = async (kind: string) => {
+      const host = world.mail.hosts.find((h) => h.kind === kind)!
+      const smtp = await SmtpConversation.open(host.address, host.port)
+      expect(await smtp.reply()).toMatch(/^220 /)
+      return smtp
+    }
+    const stalled = await open('mx-stall')
+    expect(await stalled.command('EHLO probe.test', 300)).toBeNull()
+    const mx = await open('mx')
+    await mx.command('EHLO probe.test')
+    const submission = await open('submission')
+    await submission.command('EHLO probe.test')
+    await submission.command('STARTTLS')
+    await submission.startTls('smtp.shop.test', ca)
+    const sessions = [stalled, mx, submission]
+    const stopped = performance.now()
+    await world.stop()
+    const closed = await Promise.race([
+      Promise.all(sessions.map((s) => s.closed)).then(() => true),
+      new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
+    ])
+    for (const session of sessions) session.close()
+    expect(closed).toBe(true)
+    expect(performance.now() - stopped).toBeLessThan(5_000)
   }, 30_000)
 
   it('names the CDN front when its port is taken, and leaves nothing running', async () => {

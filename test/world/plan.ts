@@ -491,6 +491,10 @@ export const SPECIAL_NUMBERS = {
   deadDns: 56,
   /** The admin app, behind nginx: no name of the zone points here. */
   adminApp: 57,
+  /** The mail control (received mail over HTTP): no name points here. */
+  mailControl: 58,
+  /** The mail hosts (mail-plan.ts MAIL_HOSTS): .60 upwards. */
+  mail: 60,
   /** many-a's A records: .100 upwards. */
   manyA: 100,
   /** stale.test's apex as ns1 and as ns2 give it; lame.test's apex. */

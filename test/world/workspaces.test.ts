@@ -40,6 +40,7 @@ describe('the test world', () => {
       httpPort: world.httpPort,
       httpsPort: world.httpsPort,
       dnsPort: world.dnsPort,
+      smtpPort: world.smtpPort,
     })
     const subdomainsOf = (key: Parameters<typeof hostsOf>[1]) =>
       hostsOf(world, key)

@@ -21,6 +21,8 @@ export interface WorldNetwork {
   readonly httpPort: number
   readonly httpsPort: number
   readonly dnsPort: number
+  /** The port MX hosts are asked on. */
+  readonly smtpPort: number
 }
 
 /** Fields to change in a generated workspace; `network` merges by field. */
@@ -66,6 +68,7 @@ export async function writeWorkspace(
       httpPort: network.httpPort,
       httpsPort: network.httpsPort,
       dnsPort: network.dnsPort,
+      smtpPort: network.smtpPort,
       ...overrides.network,
     },
   }

@@ -20,9 +20,34 @@ import {
   type PemFiles,
   type TestPki,
 } from './certificates'
-import { freshSerial, startDnsServer } from './dns'
-import { startEdge, type EdgeSite } from './edge'
+import { freshSerial, startDnsServer, type DnsRecord } from './dns'
+import { startEdge, type EdgeAnswer, type EdgeSite } from './edge'
 import { startTcpDelay, startUdpDelay, type ProxyRoute } from './latency'
+import {
+  createDkimKeys,
+  isWebHost,
+  mailStarts,
+  needsCertificate,
+  type DkimKeys,
+} from './mail'
+import {
+  DKIM_SELECTOR,
+  MAIL_DOMAINS,
+  MAIL_HOSTS,
+  mailDomainOf,
+  mailZones,
+  MTA_STS_PATH,
+  MTA_STS_POLICY,
+  SHOP_MAIL,
+  SMTP_PASSWORD_SECRET,
+  SMTP_USERNAME,
+  TEST_RECIPIENT,
+  type MailContext,
+  type MailHostKind,
+  type MailHostPlan,
+  type MailZone,
+} from './mail-plan'
+import { Mailbox, type ReceivedMail } from './mailbox'
 import { startDeadDns, startMisbehavingServers } from './misbehaving'
 import {
   CAA_IDENTITY,
@@ -45,6 +70,7 @@ import {
   type WorldNetwork,
 } from './workspaces'
 import { worldZones, type NamedRecords, type WorldZones } from './zones'
+import type { WorkspaceInput } from '../../src/shared/workspace'
 
 /**
  * The local test world: two authoritative DNS servers, an nginx edge
@@ -83,6 +109,27 @@ export {
 } from './admin-assets'
 export { appControl, CONTROL, type AppControl } from './admin-app'
 export {
+  BIG_TXT_BYTES,
+  BROKEN_MAIL_ZONES,
+  BULK_MAILER_DOMAIN,
+  DKIM_SELECTOR,
+  MAILER_DOMAIN,
+  MAILER_MX,
+  MAILER_SPF,
+  MTA_STS_ID,
+  MTA_STS_PATH,
+  MTA_STS_POLICY,
+  REPORTS_DOMAIN,
+  SMTP_PASSWORD_SECRET,
+  SMTP_USERNAME,
+  SPF_DEEP_LEVELS,
+  TEST_RECIPIENT,
+  type BrokenMailZone,
+  type MailHostKind,
+} from './mail-plan'
+export { MAIL_CONTROL, mailControl, type MailControl } from './mail-control'
+export type { ReceivedMail } from './mailbox'
+export {
   API,
   API_TOKEN_SECRET,
   LYING_LENGTH,
@@ -94,6 +141,12 @@ export {
  * (src/core/vault: LAUNCH_READY_SECRET_ + the name, upper-cased).
  */
 export const API_TOKEN_ENV = 'LAUNCH_READY_SECRET_SHOP_API_TOKEN'
+
+/**
+ * The environment variable that hands the vault the SMTP password
+ * headless (secret:smtp-password).
+ */
+export const SMTP_PASSWORD_ENV = 'LAUNCH_READY_SECRET_SMTP_PASSWORD'
 
 /** One host of a running world. */
 export interface WorldHost {
@@ -125,10 +178,15 @@ export interface WorldOptions {
    * 20–99 (for tests that run in parallel). Default 1.
    */
   readonly net?: number | 'auto'
-  /** Explicit ports; otherwise 18080, 18443 and 10053 plus the offset. */
+  /**
+   * Explicit ports; otherwise 18080, 18443, 10053, 10025 (MX) and 10587
+   * (submission) plus the offset.
+   */
   readonly httpPort?: number
   readonly httpsPort?: number
   readonly dnsPort?: number
+  readonly smtpPort?: number
+  readonly submissionPort?: number
   /**
    * Where to write the workspace file; the CA file and the other
    * workspaces go next to it. Default: world.launchready.yaml in the
@@ -152,6 +210,42 @@ export interface WorldOptions {
  * another process use `appControl(app.origin)` for the same.
  */
 export type WorldApp = Omit<AdminApp, 'stop'>
+
+/** A host of the world's mail (mail-plan.ts MAIL_HOSTS). */
+export interface WorldMailHost {
+  readonly name: string
+  readonly address: string
+  readonly kind: MailHostKind
+  /** The port it serves: smtpPort, submissionPort or (MTA-STS) httpsPort. */
+  readonly port: number
+  readonly purpose: string
+}
+
+/** A mail domain of the world: shop.test, or one that shows a mistake. */
+export interface WorldMailDomain {
+  /** Its zone: what `workspaceFor` takes. */
+  readonly zone: string
+  /** Its workspace's email.domain. */
+  readonly domain: string
+  /** 'good', or the zone's first label ("spf-void"). */
+  readonly kind: string
+  readonly purpose: string
+  readonly approvedSenders: readonly string[]
+}
+
+/** The world's mail: its hosts and domains, and what its MXs took. */
+export interface WorldMail {
+  /**
+   * "http://address:port" of the mail control: `mailControl(origin)`
+   * reads and empties the mailbox from another process.
+   */
+  readonly origin: string
+  readonly hosts: readonly WorldMailHost[]
+  readonly domains: readonly WorldMailDomain[]
+  /** What every receiver took since start or reset(), oldest first. */
+  received(): ReceivedMail[]
+  reset(): void
+}
 
 /** An authoritative server of the world. */
 export interface WorldNameserver {
@@ -204,6 +298,19 @@ export interface World {
   readonly httpPort: number
   readonly httpsPort: number
   readonly dnsPort: number
+  /** The port MX hosts listen on: every workspace's network.smtpPort. */
+  readonly smtpPort: number
+  /** smtp.shop.test's submission port (the main email.smtp.port). */
+  readonly submissionPort: number
+  /**
+   * alerts@shop.test's password at smtp.shop.test, new on every start.
+   * Workspaces hold only `secret:smtp-password` and no file of the world
+   * holds the value: a test hands it to the vault as SMTP_PASSWORD_ENV
+   * or as a keychain entry named SMTP_PASSWORD_SECRET.
+   */
+  readonly smtpPassword: string
+  /** The world's mail: hosts, domains, received messages. */
+  readonly mail: WorldMail
   /** The CAA issuer domain of the world's CA (network.caaIdentity). */
   readonly caaIdentity: string
   /** The extra round trip on every path, in ms; 0 for none. */
@@ -247,10 +354,19 @@ interface Layout {
   readonly httpPort: number
   readonly httpsPort: number
   readonly dnsPort: number
+  readonly smtpPort: number
+  readonly submissionPort: number
   readonly latencyMs: number
 }
 
-const BASE_PORTS = { http: 18080, https: 18443, dns: 10053 } as const
+// No two bases meet mod 100, so no two worlds' ports ever coincide.
+const BASE_PORTS = {
+  http: 18080,
+  https: 18443,
+  dns: 10053,
+  smtp: 10025,
+  submission: 10587,
+} as const
 const PORT_STEP = 100
 
 function layoutFor(net: number, options: WorldOptions): Layout {
@@ -267,6 +383,8 @@ function layoutFor(net: number, options: WorldOptions): Layout {
     httpPort: options.httpPort ?? BASE_PORTS.http + offset,
     httpsPort: options.httpsPort ?? BASE_PORTS.https + offset,
     dnsPort: options.dnsPort ?? BASE_PORTS.dns + offset,
+    smtpPort: options.smtpPort ?? BASE_PORTS.smtp + offset,
+    submissionPort: options.submissionPort ?? BASE_PORTS.submission + offset,
     latencyMs,
   }
 }
@@ -358,6 +476,72 @@ function redirectsToHttps(plan: HostPlan): boolean {
   )
 }
 
+/** A mail host as placed on this world's addresses. */
+interface PlacedMail {
+  readonly plan: MailHostPlan
+  /** X of 127.D.N.X: SPECIAL_NUMBERS.mail upwards, in plan order. */
+  readonly number: number
+  /**
+   * Depth its own server listens at. The latency proxies carry DNS,
+   * HTTP and HTTPS only, so SMTP servers always listen at depth 0; the
+   * MTA-STS hosts are nginx sites like the others.
+   */
+  readonly depth: number
+}
+
+function placeMail(layout: Layout): PlacedMail[] {
+  return MAIL_HOSTS.map((plan, i) => {
+    const number = SPECIAL_NUMBERS.mail + i
+    if (number >= SPECIAL_NUMBERS.manyA) {
+      throw new RangeError(`too many mail hosts: ${plan.name} gets .${number}`)
+    }
+    const depth = isWebHost(plan.kind) ? frontDepth(layout) : 0
+    return { plan, number, depth }
+  })
+}
+
+/** The world's mail, decided before anything starts. */
+interface MailSetup {
+  readonly placed: readonly PlacedMail[]
+  readonly keys: DkimKeys
+  /** alerts@shop.test's password: random, so a leak is found by grep. */
+  readonly password: string
+  /** shop.test's mail records, which go in its zone. */
+  readonly shopRecords: readonly DnsRecord[]
+  /** mailer.test, bulk-mailer.test and every broken mail domain. */
+  readonly zones: readonly MailZone[]
+  readonly mailbox: Mailbox
+}
+
+function mailSetup(
+  layout: Layout,
+  placed: readonly PlacedMail[],
+  keys: DkimKeys,
+): MailSetup {
+  const context: MailContext = {
+    net: layout.net,
+    addressOf: (name) => {
+      const found = placed.find((p) => p.plan.name === name)
+      if (!found) throw new RangeError(`no mail host ${name}`)
+      return addressAt(layout, found.number)
+    },
+    dkim: { rsa2048: keys.rsa2048.publicKey, rsa1024: keys.rsa1024.publicKey },
+  }
+  return {
+    placed,
+    keys,
+    password: randomBytes(18).toString('base64url'),
+    shopRecords: SHOP_MAIL.records(context),
+    zones: mailZones(context),
+    mailbox: new Mailbox(),
+  }
+}
+
+/** Every mail record of the world, whichever zone holds it. */
+function allMailRecords(mail: MailSetup): DnsRecord[] {
+  return [...mail.shopRecords, ...mail.zones.flatMap((z) => z.records)]
+}
+
 async function startOn(layout: Layout, options: WorldOptions): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'launch-ready-world-'))
   const forgetDir = removeOnExit(dir)
@@ -369,21 +553,24 @@ async function startOn(layout: Layout, options: WorldOptions): Promise<World> {
   }
   try {
     const placed = placeHosts(layout)
-    const pki = await createTestPki()
+    const mailPlaced = placeMail(layout)
+    // The 2048-bit DKIM key takes a while: made beside the PKI.
+    const [pki, keys] = await Promise.all([createTestPki(), createDkimKeys()])
     const certificates = await writeCertificates(
       join(dir, 'certs'),
       pki,
-      placed,
+      certified(placed, mailPlaced),
     )
     const caFile = await writeCaFile(dir, pki, options)
     // Random, so a value that leaks into a file or log is found by grep.
     const apiToken = `Bearer ${randomBytes(24).toString('base64url')}`
+    const mail = mailSetup(layout, mailPlaced, keys)
     const app = await startServers(
-      { dir, layout, placed, certificates, caFile, options, apiToken },
+      { dir, layout, placed, certificates, caFile, options, apiToken, mail },
       running,
     )
     return await assemble(
-      { dir, layout, placed, caFile, options, apiToken, app },
+      { dir, layout, placed, caFile, options, apiToken, app, mail },
       stopAll,
     )
   } catch (error) {
@@ -403,16 +590,34 @@ interface HostCertificate {
   readonly legacy: boolean
 }
 
-/** Issues the certificate of every host that serves, and writes it. */
+/** A name that needs a certificate, and of what kind. */
+interface Certified {
+  readonly name: string
+  readonly certificate: CertificateKind
+}
+
+/** Every host that serves, and every mail host that speaks TLS. */
+function certified(
+  placed: readonly PlacedHost[],
+  mail: readonly PlacedMail[],
+): Certified[] {
+  return [
+    ...placed.filter((p) => p.plan.server !== 'none').map((p) => p.host),
+    ...mail
+      .filter((m) => needsCertificate(m.plan.kind))
+      .map((m) => ({ name: m.plan.name, certificate: 'valid' as const })),
+  ]
+}
+
+/** Issues each certificate and writes it. */
 async function writeCertificates(
   dir: string,
   pki: TestPki,
-  placed: readonly PlacedHost[],
+  hosts: readonly Certified[],
 ): Promise<Map<string, HostCertificate>> {
   await mkdir(dir, { recursive: true })
-  const serving = placed.filter((p) => p.plan.server !== 'none')
   const entries = await Promise.all(
-    serving.map(async ({ host }) => {
+    hosts.map(async (host) => {
       const issued = await pki.issue(host.name, host.certificate)
       const files = await writePemFiles(dir, host.name, issued)
       return [host.name, { files, legacy: issued.legacy }] as const
@@ -447,6 +652,7 @@ interface ServerInputs {
   readonly caFile: string
   readonly options: WorldOptions
   readonly apiToken: string
+  readonly mail: MailSetup
 }
 
 /**
@@ -471,6 +677,7 @@ async function startServers(
         inputs.layout.dnsPort,
       ),
     ...latencyProxies(inputs),
+    ...mailStarts(mailInputs(inputs, ca)),
     async () =>
       (app = await startAdminApp({
         ...adminAppAddress(inputs.layout),
@@ -496,10 +703,43 @@ function adminAppAddress(layout: Layout) {
   }
 }
 
+/** Where the mail control listens: an address of its own, the HTTP port. */
+function mailControlAddress(layout: Layout) {
+  return {
+    address: addressAt(layout, SPECIAL_NUMBERS.mailControl),
+    port: layout.httpPort,
+  }
+}
+
+/** What the SMTP servers and the mail control start from. */
+function mailInputs(inputs: ServerInputs, ca: string) {
+  const { layout, mail, certificates } = inputs
+  return {
+    hosts: mail.placed.map((p) => {
+      const files = certificates.get(p.plan.name)?.files
+      return {
+        name: p.plan.name,
+        kind: p.plan.kind,
+        address: addressAt(layout, p.number, p.depth),
+        ...(files ? { tls: { cert: files.served, key: files.key } } : {}),
+      }
+    }),
+    smtpPort: layout.smtpPort,
+    submissionPort: layout.submissionPort,
+    resolver: `${addressAt(layout, SPECIAL_NUMBERS.ns1)}:${layout.dnsPort}`,
+    ca,
+    keys: mail.keys,
+    password: mail.password,
+    records: allMailRecords(mail),
+    mailbox: mail.mailbox,
+    control: mailControlAddress(layout),
+  }
+}
+
 /** knotd twice: ns1 and ns2, on the same port at their own addresses. */
 function dnsServers(inputs: ServerInputs): (() => Promise<Stoppable>)[] {
   const { layout, placed, dir, options } = inputs
-  const zones = zonesOf(layout, placed)
+  const zones = zonesOf(layout, placed, inputs.mail)
   return (['ns1', 'ns2'] as const).map(
     (ns) => () =>
       startDnsServer({
@@ -512,10 +752,23 @@ function dnsServers(inputs: ServerInputs): (() => Promise<Stoppable>)[] {
   )
 }
 
-function zonesOf(layout: Layout, placed: readonly PlacedHost[]): WorldZones {
+function zonesOf(
+  layout: Layout,
+  placed: readonly PlacedHost[],
+  mail: MailSetup,
+): WorldZones {
   const at = (n: number) => addressAt(layout, n)
+  const shopMail = mail.shopRecords.map(
+    ({ name, ...record }): NamedRecords => ({ name, records: [record] }),
+  )
   return worldZones(
-    placed.map((p) => ({ name: p.host.name, records: recordsOf(layout, p) })),
+    [
+      ...placed.map((p) => ({
+        name: p.host.name,
+        records: recordsOf(layout, p),
+      })),
+      ...shopMail,
+    ],
     {
       ns1: at(SPECIAL_NUMBERS.ns1),
       ns2: at(SPECIAL_NUMBERS.ns2),
@@ -526,6 +779,7 @@ function zonesOf(layout: Layout, placed: readonly PlacedHost[]): WorldZones {
     },
     // One less for stale.test on ns2 must still be a serial.
     freshSerial() + 1,
+    mail.zones,
   )
 }
 
@@ -579,11 +833,34 @@ function edgeOptions(inputs: ServerInputs) {
     })
   return {
     dir: join(dir, 'edge'),
-    sites,
+    sites: [...sites, ...mailSites(inputs)],
     httpPort: layout.httpPort,
     httpsPort: layout.httpsPort,
     program: options.programs?.nginx,
   }
+}
+
+/** The MTA-STS hosts: the policy (RFC 8461 section 3.2), or a 404. */
+function mailSites(inputs: ServerInputs): EdgeSite[] {
+  const { layout, mail, certificates } = inputs
+  return mail.placed
+    .filter((p) => isWebHost(p.plan.kind))
+    .map(({ plan, number, depth }): EdgeSite => {
+      const { files } = certificates.get(plan.name)!
+      const policy: EdgeAnswer =
+        plan.kind === 'mta-sts'
+          ? { kind: 'text', status: 200, body: MTA_STS_POLICY }
+          : { kind: 'text', status: 404, body: 'Not found.\n' }
+      return {
+        name: plan.name,
+        address: addressAt(layout, number, depth),
+        certificate: files.served,
+        key: files.key,
+        redirectToHttps: true,
+        description: plan.purpose,
+        routes: { [MTA_STS_PATH]: policy },
+      }
+    })
 }
 
 function cdnOptions(inputs: ServerInputs, ca: string) {
@@ -638,17 +915,28 @@ function latencyProxies(inputs: ServerInputs): (() => Promise<Stoppable>)[] {
     listen: { address: addressAt(layout, number), port },
     target: { address: addressAt(layout, number, 1), port },
   })
-  const web = inputs.placed
-    .filter((p) => p.number !== undefined && p.plan.server !== 'none')
-    .flatMap((p) =>
-      [layout.httpPort, layout.httpsPort].map((port) => route(p.number!, port)),
-    )
+  const web = webNumbers(inputs.placed, inputs.mail.placed).flatMap((n) =>
+    [layout.httpPort, layout.httpsPort].map((port) => route(n, port)),
+  )
   const dns = [SPECIAL_NUMBERS.ns1, SPECIAL_NUMBERS.ns2].map((n) =>
     route(n, layout.dnsPort),
   )
   return [
     ...[...web, ...dns].map((r) => () => startTcpDelay(r, oneWay)),
     ...dns.map((r) => () => startUdpDelay(r, oneWay)),
+  ]
+}
+
+/** The host numbers with a web server: plain hosts and MTA-STS hosts. */
+function webNumbers(
+  placed: readonly PlacedHost[],
+  mail: readonly PlacedMail[],
+): number[] {
+  return [
+    ...placed
+      .filter((p) => p.number !== undefined && p.plan.server !== 'none')
+      .map((p) => p.number!),
+    ...mail.filter((m) => isWebHost(m.plan.kind)).map((m) => m.number),
   ]
 }
 
@@ -661,11 +949,12 @@ interface Assembly {
   readonly options: WorldOptions
   readonly apiToken: string
   readonly app: AdminApp
+  readonly mail: MailSetup
 }
 
 /** Writes the workspaces and returns the running world. */
 async function assemble(
-  { dir, layout, placed, caFile, options, apiToken, app }: Assembly,
+  { dir, layout, placed, caFile, options, apiToken, app, mail }: Assembly,
   stopAll: () => Promise<void>,
 ): Promise<World> {
   const hosts = placed.map((p) => p.host)
@@ -681,14 +970,17 @@ async function assemble(
     httpPort: layout.httpPort,
     httpsPort: layout.httpsPort,
     dnsPort: layout.dnsPort,
+    smtpPort: layout.smtpPort,
   }
   const deadResolver = `${addressAt(layout, SPECIAL_NUMBERS.deadDns)}:${layout.dnsPort}`
+  const emailOf = (domain: string) => emailFor(domain, layout)
   const files = await writeWorkspaces(
     dir,
     options,
     hosts,
     network,
     deadResolver,
+    emailOf(WORLD_DOMAIN)!,
   )
   let written = 0
   let stopping: Promise<void> | undefined
@@ -705,10 +997,14 @@ async function assemble(
     httpPort: layout.httpPort,
     httpsPort: layout.httpsPort,
     dnsPort: layout.dnsPort,
+    smtpPort: layout.smtpPort,
+    submissionPort: layout.submissionPort,
     caaIdentity: CAA_IDENTITY,
     latencyMs: layout.latencyMs,
     hosts,
     apiToken,
+    smtpPassword: mail.password,
+    mail: worldMail(layout, mail),
     app: {
       origin: app.origin,
       calls: (path) => app.calls(path),
@@ -722,9 +1018,74 @@ async function assemble(
         'workspaces',
         `${domain}-${written}.launchready.yaml`,
       )
-      return writeWorkspace(file, draftFor(domain, hosts), network, overrides)
+      const email = emailOf(domain)
+      return writeWorkspace(file, draftFor(domain, hosts), network, {
+        ...(email ? { email } : {}),
+        ...overrides,
+      })
     },
     stop: () => (stopping ??= stopAll()),
+  }
+}
+
+/** The mail part of the World: where things are, and the mailbox. */
+function worldMail(layout: Layout, mail: MailSetup): WorldMail {
+  const portOf = (kind: MailHostKind) => {
+    if (isWebHost(kind)) return layout.httpsPort
+    return kind === 'submission' ? layout.submissionPort : layout.smtpPort
+  }
+  const control = mailControlAddress(layout)
+  return {
+    origin: `http://${control.address}:${control.port}`,
+    hosts: mail.placed.map(({ plan, number }) => ({
+      name: plan.name,
+      address: addressAt(layout, number),
+      kind: plan.kind,
+      port: portOf(plan.kind),
+      purpose: plan.purpose,
+    })),
+    domains: MAIL_DOMAINS.map(
+      ({ zone, domain, kind, purpose, approvedSenders }) => ({
+        zone,
+        domain,
+        kind,
+        purpose,
+        approvedSenders,
+      }),
+    ),
+    received: () => mail.mailbox.list(),
+    reset: () => mail.mailbox.clear(),
+  }
+}
+
+type EmailInput = NonNullable<WorkspaceInput['email']>
+
+/**
+ * The email section of a workspace for `domain` (a mail domain's zone or
+ * email domain); undefined for a domain without mail. The main one has
+ * the SMTP account, its password by reference only; the broken ones
+ * have the records to look at and no account.
+ */
+function emailFor(domain: string, layout: Layout): EmailInput | undefined {
+  const plan = mailDomainOf(domain)
+  if (!plan) return undefined
+  const records: EmailInput = {
+    domain: plan.domain,
+    approvedSenders: [...plan.approvedSenders],
+    dkimSelectors: [DKIM_SELECTOR],
+  }
+  if (plan !== SHOP_MAIL) return records
+  return {
+    ...records,
+    smtp: {
+      host: `smtp.${WORLD_DOMAIN}`,
+      port: layout.submissionPort,
+      security: 'starttls',
+      username: SMTP_USERNAME,
+      password: `secret:${SMTP_PASSWORD_SECRET}`,
+      from: SMTP_USERNAME,
+    },
+    testRecipient: TEST_RECIPIENT,
   }
 }
 
@@ -735,6 +1096,7 @@ async function writeWorkspaces(
   hosts: readonly WorldHost[],
   network: WorldNetwork,
   deadResolver: string,
+  email: EmailInput,
 ) {
   const workspaceFile = mainWorkspaceFile(dir, options)
   const main = { ...draftFor(WORLD_DOMAIN, hosts), name: 'Shop (test world)' }
@@ -746,6 +1108,7 @@ async function writeWorkspaces(
     endpoints: endpointsFor(origin, 'main'),
     // The rest are found in the page; this one is listed by hand.
     assets: [`${origin}${STYLES_CSS}`],
+    email,
   }
   const bad = { ...api, endpoints: endpointsFor(origin, 'bad') }
   return {
@@ -844,8 +1207,29 @@ async function isFree(layout: Layout): Promise<boolean> {
       canBindUdp(address, layout.dnsPort),
     ])
   const app = adminAppAddress(layout)
-  const appFree = canBindTcp(app.address, app.port)
-  return (await Promise.all([...web, ...dns, appFree])).every(Boolean)
+  const control = mailControlAddress(layout)
+  const mail = placeMail(layout).flatMap((m) =>
+    mailPorts(layout, m).map(([address, port]) => canBindTcp(address, port)),
+  )
+  const apps = [
+    canBindTcp(app.address, app.port),
+    canBindTcp(control.address, control.port),
+  ]
+  return (await Promise.all([...web, ...dns, ...apps, ...mail])).every(Boolean)
+}
+
+/** [address, port] of every listener a mail host has. */
+function mailPorts(layout: Layout, mail: PlacedMail): [string, number][] {
+  const at = (depth: number) => addressAt(layout, mail.number, depth)
+  if (isWebHost(mail.plan.kind)) {
+    return depths(mail.depth).flatMap((d) => [
+      [at(d), layout.httpPort],
+      [at(d), layout.httpsPort],
+    ])
+  }
+  const port =
+    mail.plan.kind === 'submission' ? layout.submissionPort : layout.smtpPort
+  return [[at(0), port]]
 }
 
 /** 0, 1, … `deepest`. */

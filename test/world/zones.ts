@@ -46,15 +46,23 @@ const SITE_ZONES = [
   ...CANONICAL_SCENARIOS.map(scenarioDomain),
 ]
 
+/** A zone both servers serve alike, outside the site zones (mail.test…). */
+export interface ExtraZone {
+  readonly origin: string
+  readonly records: readonly DnsRecord[]
+}
+
 /**
- * The zones of a world whose hosts have `hosts` records. `serial` is
- * every zone's SOA serial but stale.test's on ns2, which is one less:
- * the copy a secondary that stopped transferring would still serve.
+ * The zones of a world whose hosts have `hosts` records, plus `extra`
+ * zones (the mail domains). `serial` is every zone's SOA serial but
+ * stale.test's on ns2, which is one less: the copy a secondary that
+ * stopped transferring would still serve.
  */
 export function worldZones(
   hosts: readonly NamedRecords[],
   addresses: ZoneAddresses,
   serial: number,
+  extra: readonly ExtraZone[] = [],
 ): WorldZones {
   const nameservers: Nameserver[] = [
     { name: `ns1.${WORLD_DOMAIN}`, address: addresses.ns1 },
@@ -78,13 +86,15 @@ export function worldZones(
     nameservers,
     records: [{ name: STALE_DOMAIN, type: 'A', value: apex }],
   })
+  const others = extra.map((zone): Zone => ({ ...zone, serial, nameservers }))
   return {
     ns1: [
       ...sites,
       stale(addresses.staleNs1, serial),
       lameZone(addresses, serial),
+      ...others,
     ],
-    ns2: [...sites, stale(addresses.staleNs2, serial - 1)],
+    ns2: [...sites, stale(addresses.staleNs2, serial - 1), ...others],
   }
 }
 
