@@ -241,6 +241,16 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'mail encrypted between servers.',
   },
   {
+    id: 'email.spf',
+    stage: 5,
+    title: 'SPF names only your senders, within its limits',
+    why:
+      'SPF lists the servers allowed to send as your domain. One record, ' +
+      'ten DNS lookups at most, ending in -all or ~all: past a limit, or ' +
+      'with two records, receivers ignore it and your order alerts fail ' +
+      'DMARC; with +all, anyone passes as you.',
+  },
+  {
     id: 'email.dkim',
     stage: 5,
     title: 'DKIM keys are published and sound',

@@ -12,6 +12,7 @@ import { emailDkim } from './email-dkim'
 import { emailDmarc } from './email-dmarc'
 import { emailMx } from './email-mx'
 import { emailMtaSts, emailTlsRpt } from './email-policies'
+import { emailSpf } from './email-spf'
 import { emailTestSend } from './email-test-send'
 import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
@@ -51,6 +52,7 @@ const ALL: readonly Check[] = [
   payloadSize,
   latency,
   emailMx,
+  emailSpf,
   emailDkim,
   emailDmarc,
   emailMtaSts,
