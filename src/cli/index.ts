@@ -128,6 +128,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const result = await runAudit({
       workspace: loaded.workspace,
+      workspaceFile: loaded.file,
       net,
       checks,
       log,

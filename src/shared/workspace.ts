@@ -153,6 +153,41 @@ export const ChecklistItemSchema = z.strictObject({
   note: z.string().optional(),
 })
 
+/** A relative path inside the repository, such as ".env.production". */
+const repoFile = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+    message: 'must be a path inside the repository, e.g. ".env.production"',
+  })
+
+/** One place the app is deployed to: its address and its env file. */
+export const EnvironmentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(60),
+  /** Where it is served; a non-production one's host counts as preview. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  /** The dotenv file that holds its variables, relative to the repository. */
+  envFile: repoFile.optional(),
+  /** Whether it is production; by default the one named "production". */
+  production: z.boolean().optional(),
+})
+
+/** The app's source: where it is, what documents its env, how it builds. */
+export const RepoSchema = z.strictObject({
+  /** The local git checkout, relative to the workspace file. */
+  path: z.string().trim().min(1).max(4096),
+  /** The file that documents every variable, relative to the repository. */
+  documentedFile: repoFile.default('.env.example'),
+  /** The production build, run by a shell in a clean clone. */
+  buildCommand: z.string().trim().min(1).max(4096).default('npm run build'),
+  /** The environment whose documented variables the build gets. */
+  buildEnvironment: z.string().trim().min(1).default('production'),
+  /** How long the clean build may take, in seconds. */
+  buildTimeoutSeconds: z.number().int().min(5).max(7200).default(900),
+})
+
 export const WorkspaceSchema = z.strictObject({
   version: z.literal(WORKSPACE_VERSION).describe('Schema version; 1.'),
   name: z
@@ -194,6 +229,24 @@ export const WorkspaceSchema = z.strictObject({
   network: NetworkSchema.describe(
     'How to reach the site in unusual setups: private DNS, an extra CA, ports.',
   ).prefault({}),
+  repo: RepoSchema.optional().describe(
+    'The local checkout of the app: its path, documented env file and build command.',
+  ),
+  environments: z
+    .array(EnvironmentSchema)
+    .default([])
+    .refine((list) => new Set(list.map((e) => e.name)).size === list.length, {
+      message: 'environment names must be unique',
+    })
+    .describe(
+      'Where the app is deployed: name, URL and env file of each environment.',
+    ),
+  previewHosts: z
+    .array(hostname)
+    .default([])
+    .describe(
+      'Hosts that serve previews or staging; production must not point at them.',
+    ),
   checklist: z
     .array(ChecklistItemSchema)
     .default([])
@@ -203,6 +256,8 @@ export const WorkspaceSchema = z.strictObject({
 export type Workspace = z.infer<typeof WorkspaceSchema>
 export type WorkspaceInput = z.input<typeof WorkspaceSchema>
 export type Endpoint = z.infer<typeof EndpointSchema>
+export type Environment = z.infer<typeof EnvironmentSchema>
+export type Repo = z.infer<typeof RepoSchema>
 
 /**
  * The hosts the domain checks look at: apex, www and every subdomain,

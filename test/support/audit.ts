@@ -43,6 +43,7 @@ export async function audit(
   })
   const result = await runAudit({
     workspace,
+    workspaceFile: path,
     net,
     checks: selectChecks(only).checks,
     vault: withEnvironmentSecrets(undefined, secrets),

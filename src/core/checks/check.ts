@@ -9,6 +9,11 @@ import type { Vault } from '../vault/vault'
 /** What a check receives: the world as the workspace describes it. */
 export interface CheckContext {
   readonly workspace: Workspace
+  /**
+   * The workspace file's absolute path, which anchors relative paths in
+   * it (repo.path); absent for a workspace that was never saved.
+   */
+  readonly workspaceFile?: string
   readonly net: Network
   /** The clock; tests hand in a fixed one. */
   readonly now: () => Date
@@ -35,6 +40,11 @@ export interface Check {
    * measurements that the rest of the audit would disturb.
    */
   readonly exclusive?: boolean
+  /**
+   * The check's own time limit, for one that runs far longer than a
+   * probe (a build); the audit's per-check timeout applies otherwise.
+   */
+  timeoutMs?(workspace: Workspace): number
   targets(workspace: Workspace): readonly string[]
   run(target: string, context: CheckContext): Promise<readonly Finding[]>
 }

@@ -13,6 +13,8 @@ export type AuditProgress = ProgressEvent
 
 export interface AuditOptions {
   readonly workspace: Workspace
+  /** Anchors relative paths in the workspace (see CheckContext). */
+  readonly workspaceFile?: string
   readonly net: Network
   readonly checks: readonly Check[]
   /** How many checks run at once. */
@@ -97,11 +99,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       })
       results[index] = await runWithTimeout(check, target, {
         workspace: options.workspace,
+        workspaceFile: options.workspaceFile,
         net: options.net,
         now,
         log: log.child(check.info.id),
         runSignal: run.signal,
-        timeoutMs: checkTimeoutMs,
+        timeoutMs: check.timeoutMs?.(options.workspace) ?? checkTimeoutMs,
         probes,
         outcome: () => outcome,
         deadlineMs,
@@ -161,6 +164,7 @@ async function runPool(
 
 interface TaskEnvironment {
   readonly workspace: Workspace
+  readonly workspaceFile?: string
   readonly net: Network
   readonly now: () => Date
   readonly log: Logger
@@ -181,6 +185,7 @@ async function runWithTimeout(
   const signal = AbortSignal.any([env.runSignal, controller.signal])
   const context: CheckContext = {
     workspace: env.workspace,
+    workspaceFile: env.workspaceFile,
     net: env.net,
     now: env.now,
     signal,

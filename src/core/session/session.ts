@@ -127,6 +127,7 @@ export class Session {
       const net = await createNetwork(loaded.workspace, loaded.file)
       const result = await runAudit({
         workspace: loaded.workspace,
+        workspaceFile: loaded.file,
         net,
         checks,
         signal: controller.signal,
