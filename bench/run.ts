@@ -1,24 +1,50 @@
 import { availableParallelism, cpus, loadavg, release } from 'node:os'
 import { CHECKS } from '../src/core/checks/registry'
 import type { World } from '../test/world/world'
+import { curlVersion } from './curl'
 import { auditFile, type Secrets, type TimedAudit } from './launch-ready'
+import {
+  describeAccuracy,
+  measureAccuracy,
+  missedDelays,
+  type Accuracy,
+} from './probe-accuracy'
+import { describeCost, measureCost, type Cost } from './probe-cost'
+import {
+  describeOverhead,
+  measureOverhead,
+  overheadPasses,
+  type Overhead,
+} from './probe-overhead'
+import { benchSpf } from './spf'
 import { formatMs, formatTable, median } from './table'
 import { runTestssl, TESTSSL_PARALLEL, testsslVersion } from './testssl'
 import { exitOnSignal, secretsOf, tlsHostsOf, withWorld } from './world'
 
 /**
- * `npm run bench`: how fast a whole audit is next to testssl.sh, and how
- * well the runner overlaps checks when every server is far away. Prints
- * its figures and targets; exits 1 when the concurrency target fails, 2
- * when something crashed. Speed targets live here, never in unit tests.
+ * `npm run bench`: how fast the Stage 2 audit is next to testssl.sh, how
+ * well the runner overlaps checks when every server is far away, and how
+ * far the latency probe (perf.latency) can be trusted: its accuracy on
+ * known delays, its timing next to curl's, its load next to autocannon's;
+ * and SPF evaluation next to pyspf.
+ * Prints its figures and targets; exits 1 when a target fails, 2 when
+ * something crashed. Speed targets live here, never in unit tests.
  */
 
 /** Timed runs per measurement; the median is reported. */
 const RUNS = 3
 /** Round trip added to every path for the concurrency measurement. */
 const LATENCY_MS = 50
-/** A whole audit may take at most this many times its slowest check. */
+/** The Stage 2 audit may take at most this many times its slowest check. */
 const TARGET_RATIO = 3
+/**
+ * What sections a and b measure: the Stage 2 audit (domain, DNS, edge,
+ * TLS), the part testssl.sh overlaps with and the issue set its target on.
+ */
+const STAGE_2 = CHECKS.filter(
+  (c) => c.info.stage === 2 || c.info.id === 'domain.production-host',
+)
+const STAGE_2_IDS = STAGE_2.map((c) => c.info.id)
 
 async function main(): Promise<number> {
   exitOnSignal()
@@ -27,7 +53,20 @@ async function main(): Promise<number> {
   console.log(`\n${describeSpeed(speed)}`)
   const overlap = await withWorld({ latencyMs: LATENCY_MS }, measureOverlap)
   console.log(`\n${describeOverlap(overlap)}`)
-  return overlap.ratio <= TARGET_RATIO ? 0 : 1
+  const probe = await withWorld({}, measureProbe)
+  console.log(`\n${describeAccuracy(probe.accuracy)}`)
+  console.log(`\n${describeOverhead(probe.overhead)}`)
+  console.log(`\n${describeCost(probe.cost)}`)
+  console.log(`\nf. ${(await benchSpf()).text}`)
+  const failed = [
+    ...(overlap.ratio > TARGET_RATIO ? ['b'] : []),
+    ...(missedDelays(probe.accuracy).length > 0 ? ['c'] : []),
+    ...(overheadPasses(probe.overhead) ? [] : ['d']),
+  ]
+  if (failed.length > 0) {
+    console.log(`\nFAIL in ${failed.join(', ')}: exit status 1.`)
+  }
+  return failed.length > 0 ? 1 : 0
 }
 
 /** What the figures depend on: CPUs, Node, OpenSSL, testssl, load. */
@@ -40,6 +79,7 @@ async function machineFacts(): Promise<string> {
     ['CPUs', `${availableParallelism()} × ${cpus()[0]?.model ?? 'unknown'}`],
     ['Node', `${process.version} (OpenSSL ${process.versions.openssl})`],
     ['testssl.sh', await testsslVersion()],
+    ['curl', await curlVersion()],
     ['OS', `${process.platform} ${release()}`],
     // Other test runs on the same machine slow everything down.
     ['Load average', `${load} (1, 5, 15 min, at start)`],
@@ -76,7 +116,11 @@ interface Speed {
 
 async function measureSpeed(world: World): Promise<Speed> {
   const hosts = tlsHostsOf(world)
-  const ours = await timeAudits(world.workspaceFile, secretsOf(world))
+  const ours = await timeAudits(
+    world.workspaceFile,
+    secretsOf(world),
+    STAGE_2_IDS,
+  )
   const findings = ours.last.result.findings
   const testssl = await runTestssl(
     hosts.map((h) => ({
@@ -102,7 +146,7 @@ function describeSpeed(s: Speed): string {
     [
       ['', 'time', 'findings'],
       [
-        `Launch Ready, all ${CHECKS.length} checks, median of ${RUNS}`,
+        `Launch Ready, ${STAGE_2.length} Stage 2 checks, median of ${RUNS}`,
         formatMs(s.oursMs),
         `${s.oursFindings} (${s.oursErrors} could not decide)`,
       ],
@@ -137,18 +181,16 @@ interface Overlap {
 }
 
 /**
- * The whole audit against each check run alone: a runner that overlaps
+ * The Stage 2 audit against each of its checks run alone: a runner that overlaps
  * its work well finishes close to its slowest check.
  */
 async function measureOverlap(world: World): Promise<Overlap> {
   const secrets = secretsOf(world)
-  const audit = await timeAudits(world.workspaceFile, secrets)
+  const audit = await timeAudits(world.workspaceFile, secrets, STAGE_2_IDS)
   const checks: { id: string; ms: number }[] = []
-  for (const check of CHECKS) {
-    const alone = await timeAudits(world.workspaceFile, secrets, [
-      check.info.id,
-    ])
-    checks.push({ id: check.info.id, ms: alone.ms })
+  for (const id of STAGE_2_IDS) {
+    const alone = await timeAudits(world.workspaceFile, secrets, [id])
+    checks.push({ id, ms: alone.ms })
   }
   checks.sort((a, b) => b.ms - a.ms)
   return {
@@ -165,7 +207,7 @@ function describeOverlap(o: Overlap): string {
   const pass = o.ratio <= TARGET_RATIO
   const summary = formatTable(
     [
-      [`Whole audit, median of ${RUNS}`, formatMs(o.auditMs)],
+      [`Stage 2 audit, median of ${RUNS}`, formatMs(o.auditMs)],
       [`Slowest check alone: ${slowest.id}`, formatMs(slowest.ms)],
       [
         'Audit / slowest check',
@@ -180,7 +222,7 @@ function describeOverlap(o: Overlap): string {
     '    ',
   )
   return [
-    `b. Concurrency: the main workspace, ${LATENCY_MS} ms added to every ` +
+    `b. Concurrency: the main workspace's Stage 2 audit, ${LATENCY_MS} ms added to every ` +
       'round trip',
     summary,
     ...(o.auditErrors > 0
@@ -195,6 +237,25 @@ function describeOverlap(o: Overlap): string {
             'check, so the bench exits 1.',
         ]),
   ].join('\n')
+}
+
+// ---- c, d, e. the latency probe ----------------------------------------
+
+interface Probe {
+  readonly accuracy: Accuracy
+  readonly overhead: Overhead
+  readonly cost: Cost
+}
+
+/**
+ * One quiet world (no added latency) for all three: the accuracy audits
+ * first, while nothing else has loaded the machine.
+ */
+async function measureProbe(world: World): Promise<Probe> {
+  const accuracy = await measureAccuracy(world)
+  const overhead = await measureOverhead(world)
+  const cost = await measureCost(world)
+  return { accuracy, overhead, cost }
 }
 
 main().then(

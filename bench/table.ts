@@ -34,6 +34,17 @@ export function formatMs(ms: number): string {
   return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
 }
 
+/** "24.2 ms": tenths, for latencies where one ms matters. */
+export function formatMsTenths(ms: number): string {
+  return `${ms.toFixed(1)} ms`
+}
+
+/** "+4.2 ms" or "−0.3 ms": a difference, always signed. */
+export function formatMsDelta(ms: number): string {
+  const sign = ms < 0 ? '−' : '+'
+  return `${sign}${Math.abs(ms).toFixed(1)} ms`
+}
+
 /** The middle value (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values')

@@ -1,11 +1,13 @@
 import { constants } from 'node:os'
 import {
+  API,
   API_TOKEN_SECRET,
   hostsOf,
   startWorld,
   type World,
   type WorldHost,
   type WorldOptions,
+  WORLD_DOMAIN,
 } from '../test/world/world'
 import type { Secrets } from './launch-ready'
 
@@ -39,6 +41,37 @@ export function tlsHostsOf(world: Pick<World, 'hosts'>): WorldHost[] {
   return hostsOf(world, 'main').filter(
     (h) => h.address !== '' && h.server !== 'none',
   )
+}
+
+/** The admin app's canonical host, which the CDN front serves. */
+export const APP_HOST = `www.${WORLD_DOMAIN}`
+
+/** The way to the admin app: through the edge, or straight to it. */
+export type AppRoute = 'edge' | 'direct'
+
+/**
+ * GET /api/delay?ms=N, which the app answers after N ms. Through the
+ * edge it is https on www, via the CDN front and nginx, as a user
+ * reaches it; direct it is plain HTTP to the app's own address.
+ */
+export function delayUrl(
+  world: Pick<World, 'httpsPort' | 'app'>,
+  ms: number,
+  route: AppRoute = 'edge',
+): string {
+  const origin =
+    route === 'edge'
+      ? `https://${APP_HOST}:${world.httpsPort}`
+      : world.app.origin
+  return `${origin}${API.delay}?ms=${ms}`
+}
+
+/** The address the world's zone gives APP_HOST (the front's). */
+export function appHostAddress(world: Pick<World, 'hosts'>): string {
+  const host = world.hosts.find((h) => h.name === APP_HOST)
+  if (!host?.address)
+    throw new Error(`The world has no address for ${APP_HOST}`)
+  return host.address
 }
 
 /**
