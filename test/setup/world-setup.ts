@@ -32,6 +32,15 @@ declare module 'vitest' {
       readonly appOrigin: string
       /** A workspace file per scenario site. */
       readonly scenarios: Readonly<Record<(typeof SCENARIOS)[number], string>>
+      /** The world's mail, for the Stage 5 checks. */
+      readonly mail: {
+        /** The mail control's origin: `mailControl(origin)` reads the MXs. */
+        readonly origin: string
+        /** The submission password (secret:smtp-password). */
+        readonly smtpPassword: string
+        /** A workspace file per mail domain, keyed by zone. */
+        readonly workspaces: Readonly<Record<string, string>>
+      }
     }
   }
 }
@@ -56,6 +65,14 @@ export default async function setup(project: TestProject) {
       ]),
     ),
   ) as Record<(typeof SCENARIOS)[number], string>
+  const mailWorkspaces = Object.fromEntries(
+    await Promise.all(
+      world.mail.domains.map(async ({ zone }) => [
+        zone,
+        await world.workspaceFor(zone),
+      ]),
+    ),
+  )
   project.provide('world', {
     workspaceFile: world.workspaceFile,
     hostileWorkspaceFile: world.hostileWorkspaceFile,
@@ -70,6 +87,11 @@ export default async function setup(project: TestProject) {
     httpsPort: world.httpsPort,
     hosts: world.hosts,
     scenarios,
+    mail: {
+      origin: world.mail.origin,
+      smtpPassword: world.smtpPassword,
+      workspaces: mailWorkspaces,
+    },
   })
   return () => world.stop()
 }

@@ -112,7 +112,7 @@ function judge(domain: string, exchangers: readonly Exchanger[]): Verdict {
     return {
       status: 'warn',
       severity: 'medium',
-      title: `${plain.map((x) => x.host).join(', ')} do not offer STARTTLS`,
+      title: `${plain.map((x) => x.host).join(', ')} ${plain.length === 1 ? 'does' : 'do'} not offer STARTTLS`,
       detail:
         'Mail to your domain travels unencrypted between servers, readable on the way.',
       evidence,

@@ -1,4 +1,5 @@
 import { checkInfo } from '../../shared/catalogue'
+import { messageOf } from '../errors'
 import { emailDomain, parseTags, txtRecords } from '../email/records'
 import { HttpError } from '../net/http'
 import { siteUrl } from '../net/network'
@@ -67,15 +68,14 @@ async function judgeMtaSts(
       signal: context.signal,
       maxBodyBytes: 64 * 1024,
     })
-    if (response.status !== 200)
-      throw new Error(`it answered ${response.status}`)
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}`)
     text = response.body.toString('utf8')
   } catch (error) {
     return {
       status: 'warn',
       severity: 'low',
       title: `The MTA-STS policy of ${domain} cannot be fetched`,
-      detail: `The TXT record announces a policy, but ${url} ${error instanceof HttpError ? `failed: ${error.reason}` : error instanceof Error ? error.message : 'failed'}. Senders ignore the announcement.`,
+      detail: `The TXT record announces a policy, but ${url} could not be read (${error instanceof HttpError ? error.reason : messageOf(error)}). Senders ignore the announcement.`,
       evidence,
       fix: `Serve the policy file at https://mta-sts.${domain}/.well-known/mta-sts.txt (with a valid certificate for mta-sts.${domain}), or remove the TXT record.`,
     }
