@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { humanizeKey } from '../../src/renderer/lib/evidence'
+import { formatScalar, humanizeKey } from '../../src/renderer/lib/evidence'
 import { codeText, fixBlocks } from '../../src/renderer/lib/fix-text'
 import { riskHeadline, riskSummary } from '../../src/renderer/lib/risk'
 import { sampleFinding } from '../support/sample-run'
@@ -13,6 +13,15 @@ describe('evidence labels', () => {
     ['contentLength', 'Content length'],
   ])('%s reads as %s', (key, label) => {
     expect(humanizeKey(key)).toBe(label)
+  })
+
+  it('keeps a message as sent line for line, and one-liners as text', () => {
+    const message = 'From: a@shop.test\nSubject: Reset\n\nBody'
+    expect(formatScalar(message)).toEqual({ kind: 'block', text: message })
+    expect(formatScalar('v=spf1 -all')).toEqual({
+      kind: 'text',
+      text: 'v=spf1 -all',
+    })
   })
 })
 

@@ -108,14 +108,15 @@ async function send(
     debug: true,
   })
   const sent: string[] = []
+  const messages: string[] = []
   try {
     for (const message of sampleMessages(from, to, context.workspace.domain)) {
+      const raw = await compose(message)
       const result = await transport.sendMail({
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
+        envelope: { from: message.from, to: message.to },
+        raw,
       })
+      messages.push(raw.toString('utf8'))
       sent.push(`${message.kind}: ${result.response} (${result.messageId})`)
     }
   } catch (error) {
@@ -128,6 +129,7 @@ async function send(
       evidence: {
         server: `${smtp.host}:${smtp.port} (${smtp.security})`,
         sent,
+        messages,
         transcript: redact(transcript, password),
       },
       fix: smtpFix(error, smtp),
@@ -143,13 +145,31 @@ async function send(
     evidence: {
       server: `${smtp.host}:${smtp.port} (${smtp.security})`,
       sent,
-      messages: sampleMessages(from, to, context.workspace.domain).map(
-        (m) =>
-          `From: ${m.from}\nTo: ${m.to}\nSubject: ${m.subject}\n\n${m.text}`,
-      ),
+      messages,
       transcript: redact(transcript, password),
     },
   }
+}
+
+/**
+ * The message as it goes on the wire — headers, Message-ID, MIME — so the
+ * evidence shows exactly the bytes the server accepted, not a summary.
+ */
+async function compose(
+  message: ReturnType<typeof sampleMessages>[number],
+): Promise<Buffer> {
+  const composer = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  })
+  const { message: raw } = await composer.sendMail({
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+  })
+  return raw as Buffer
 }
 
 /** nodemailer's logger, kept as lines; it masks AUTH itself, we check. */

@@ -30,9 +30,12 @@ export function humanizeKey(key: string): string {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
 const HEX_PAIRS = /^[0-9a-f]{2}(:[0-9a-f]{2}){7,}$/i
 
-/** How a leaf value is shown: as text, a date, or machine text. */
+/**
+ * How a leaf value is shown: as text, a date, machine text, or a block
+ * kept line for line (a message as it was sent, a record's zone lines).
+ */
 export type Scalar =
-  | { readonly kind: 'text' | 'machine'; readonly text: string }
+  | { readonly kind: 'text' | 'machine' | 'block'; readonly text: string }
   | { readonly kind: 'date'; readonly text: string; readonly iso: string }
 
 /** A leaf value as a person reads it. */
@@ -47,6 +50,7 @@ export function formatScalar(value: string | number | boolean | null): Scalar {
   if (ISO_DATE.test(value)) {
     return { kind: 'date', text: formatDateTime(value), iso: value }
   }
+  if (value.includes('\n')) return { kind: 'block', text: value }
   return { kind: HEX_PAIRS.test(value) ? 'machine' : 'text', text: value }
 }
 

@@ -11,7 +11,8 @@ interface CheckBlockProps {
 
 /**
  * A check and its verdict on each target, problems first. It folds to
- * one line when everything passed, so the problems stand out.
+ * one line when everything passed, so the problems stand out — except an
+ * on-demand check, whose button and fresh result the user came for.
  */
 export function CheckBlock({ check, snapshot }: CheckBlockProps) {
   const rows = checkRows(check.id, snapshot)
@@ -20,7 +21,12 @@ export function CheckBlock({ check, snapshot }: CheckBlockProps) {
     <details
       className="check"
       data-check={check.id}
-      open={snapshot.running || tally.problems > 0 || tally.done === 0}
+      open={
+        snapshot.running ||
+        tally.problems > 0 ||
+        tally.done === 0 ||
+        check.onDemand !== undefined
+      }
     >
       <summary className="check-title">
         <span>

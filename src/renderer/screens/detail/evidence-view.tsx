@@ -47,6 +47,8 @@ function ScalarValue({ value }: { value: string | number | boolean | null }) {
       )
     case 'machine':
       return <span className="evidence-machine">{scalar.text}</span>
+    case 'block':
+      return <pre className="evidence-block">{scalar.text}</pre>
     case 'text':
       return <span>{scalar.text}</span>
   }
