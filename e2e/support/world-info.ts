@@ -13,12 +13,13 @@ export type WorldInfo = Pick<
   | 'resolver'
   | 'hosts'
   | 'apiToken'
+  | 'smtpPassword'
 >
 
 /** Written by the global setup, which owns the world's processes. */
 export async function saveWorldInfo(world: World): Promise<void> {
   const { dir, domain, workspaceFile, deadDnsWorkspaceFile } = world
-  const { caFile, resolver, hosts, apiToken } = world
+  const { caFile, resolver, hosts, apiToken, smtpPassword } = world
   const info: WorldInfo = {
     dir,
     domain,
@@ -28,6 +29,7 @@ export async function saveWorldInfo(world: World): Promise<void> {
     resolver,
     hosts,
     apiToken,
+    smtpPassword,
   }
   await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
 }

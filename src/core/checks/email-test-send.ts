@@ -116,8 +116,13 @@ async function send(
         envelope: { from: message.from, to: message.to },
         raw,
       })
-      messages.push(raw.toString('utf8'))
-      sent.push(`${message.kind}: ${result.response} (${result.messageId})`)
+      const text = raw.toString('utf8')
+      messages.push(text)
+      // The ID the message carries; nodemailer's own is made up for raw sends.
+      const id = /^Message-ID: (<[^>]+>)$/im.exec(text)?.[1]
+      sent.push(
+        `${message.kind}: ${result.response} (${id ?? 'no Message-ID'})`,
+      )
     }
   } catch (error) {
     return {

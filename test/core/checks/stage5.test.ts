@@ -160,7 +160,11 @@ describe('email.test-send', () => {
     expect(messages).toHaveLength(2)
     expect(messages[0]).toMatch(/^Subject: \[Test\] Reset your .* password$/m)
     expect(messages[1]).toMatch(/^Subject: \[Test\] New order SO-TEST/m)
-    for (const m of messages) expect(m).toMatch(/^Message-ID: <.+>$/m)
+    messages.forEach((m, i) => {
+      const id = /^Message-ID: (<.+>)$/m.exec(m)?.[1]
+      expect(id, 'a Message-ID header').toBeDefined()
+      expect((sent.evidence.sent as string[])[i]).toContain(id)
+    })
   })
 
   it('keeps the transcript without the password', () => {
