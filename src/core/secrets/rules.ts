@@ -1,0 +1,226 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parse } from 'smol-toml'
+import { KeywordMatcher } from './keywords'
+import { compileRe2 } from './re2'
+
+/**
+ * The gitleaks rule set (rules/gitleaks.toml, MIT, see rules/LICENSE),
+ * loaded at run time and compiled from Go RE2 into JavaScript.
+ */
+
+/**
+ * One allowlist, global or a rule's own. With condition OR any part that
+ * matches allows the finding; with AND every part that is set must match.
+ */
+export interface Allowlist {
+  readonly description?: string
+  readonly condition: 'OR' | 'AND'
+  /** What `regexes` test: the secret, the whole match, or its line(s). */
+  readonly regexTarget: 'secret' | 'match' | 'line'
+  readonly regexes: readonly RegExp[]
+  readonly paths: readonly RegExp[]
+  /** Lower case; a secret containing one is allowed. */
+  readonly stopwords: readonly string[]
+  readonly commits: readonly string[]
+}
+
+export interface SecretRule {
+  readonly id: string
+  readonly description: string
+  /** The whole rule, compiled with `g`. Absent: a rule on paths only. */
+  readonly regex?: RegExp
+  /**
+   * The same regex without its leading `[\w.-]{0,N}?` (the identifier
+   * before a keyword), and N: the detector finds the rest and walks back
+   * over the identifier itself, which matches the same text (see
+   * findMatches in detect.ts) at a fraction of the regex engine's cost.
+   */
+  readonly fast?: { readonly core: RegExp; readonly lead: number }
+  /** The rule only applies to files whose path matches. */
+  readonly path?: RegExp
+  /** A secret with Shannon entropy at or below this is not reported. */
+  readonly entropy?: number
+  readonly secretGroup?: number
+  /** Lower case; the rule runs only on text holding one of them. */
+  readonly keywords: readonly string[]
+  readonly allowlists: readonly Allowlist[]
+}
+
+export interface RuleSet {
+  readonly rules: readonly SecretRule[]
+  readonly allowlist: Allowlist
+  /** One automaton over every rule's keywords. */
+  readonly matcher: KeywordMatcher
+  /** For each keyword id, the indexes of the rules that list it. */
+  readonly rulesByKeyword: readonly (readonly number[])[]
+  /** Rules with a regex and no keywords: they run on every block. */
+  readonly unconditional: readonly number[]
+}
+
+interface RawAllowlist {
+  description?: string
+  condition?: string
+  regexTarget?: string
+  regexes?: string[]
+  paths?: string[]
+  stopwords?: string[]
+  commits?: string[]
+}
+
+interface RawRule {
+  id: string
+  description?: string
+  regex?: string
+  path?: string
+  entropy?: number
+  secretGroup?: number
+  keywords?: string[]
+  allowlists?: RawAllowlist[]
+}
+
+interface RawConfig {
+  allowlist?: RawAllowlist
+  rules?: RawRule[]
+}
+
+/** Where the bundled rule file is, from source (tsx, tests) or a build. */
+export function defaultRulesFile(): string {
+  const candidates = [
+    join(__dirname, 'rules', 'gitleaks.toml'),
+    resolve(__dirname, '../../src/core/secrets/rules/gitleaks.toml'),
+    resolve(process.cwd(), 'src/core/secrets/rules/gitleaks.toml'),
+  ]
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!
+}
+
+let cached: RuleSet | undefined
+
+/** The bundled gitleaks rules, compiled once per process. */
+export function defaultRules(): RuleSet {
+  cached ??= loadRules(readFileSync(defaultRulesFile(), 'utf8'))
+  return cached
+}
+
+/** Parses and compiles a gitleaks TOML configuration. */
+export function loadRules(toml: string): RuleSet {
+  const config = parse(toml) as unknown as RawConfig
+  const rules = (config.rules ?? []).map(compileRule)
+  const keywords: string[] = []
+  const rulesByKeyword: number[][] = []
+  const unconditional: number[] = []
+  rules.forEach((rule, index) => {
+    if (!rule.regex) return
+    if (rule.keywords.length === 0) unconditional.push(index)
+    for (const word of rule.keywords) {
+      let id = keywords.indexOf(word)
+      if (id < 0) {
+        id = keywords.push(word) - 1
+        rulesByKeyword.push([])
+      }
+      rulesByKeyword[id]!.push(index)
+    }
+  })
+  return {
+    rules,
+    allowlist: compileAllowlist(config.allowlist ?? {}),
+    matcher: new KeywordMatcher(keywords),
+    rulesByKeyword,
+    unconditional,
+  }
+}
+
+function compileRule(raw: RawRule): SecretRule {
+  const where = (what: string) => `rule "${raw.id}" ${what}`
+  const regex = raw.regex ? compile(raw.regex, 'g', where('regex')) : undefined
+  return {
+    id: raw.id,
+    description: raw.description ?? raw.id,
+    regex,
+    fast: regex && splitLead(regex),
+    path: raw.path ? compile(raw.path, '', where('path')) : undefined,
+    entropy: raw.entropy || undefined,
+    secretGroup: raw.secretGroup || undefined,
+    keywords: [...new Set((raw.keywords ?? []).map((k) => k.toLowerCase()))],
+    allowlists: (raw.allowlists ?? []).map(compileAllowlist),
+  }
+}
+
+const LEAD = /^\[\\w\.\\-\]\{0,(\d+)\}\?/
+const INNER_LEAD = /^\(\?i:\[\\w\.\\-\]\{0,(\d+)\}\?/
+
+/**
+ * Splits `[\w.-]{0,N}?REST` (and the nested form gitleaks generates,
+ * `[\w.-]{0,N}?(?i:[\w.-]{0,M}?REST)`) into REST and N (+M).
+ */
+function splitLead(regex: RegExp) {
+  const outer = LEAD.exec(regex.source)
+  if (!outer) return undefined
+  let rest = regex.source.slice(outer[0].length)
+  let lead = Number(outer[1])
+  const inner = INNER_LEAD.exec(rest)
+  if (inner) {
+    lead += Number(inner[1])
+    rest = '(?i:' + rest.slice(inner[0].length)
+  }
+  // A second identifier class would change what the walk back covers.
+  if (rest.startsWith('[\\w.\\-]')) return undefined
+  return { core: new RegExp(rest, regex.flags), lead }
+}
+
+function compileAllowlist(raw: RawAllowlist): Allowlist {
+  const target = raw.regexTarget ?? 'secret'
+  if (target !== 'secret' && target !== 'match' && target !== 'line')
+    throw new Error(`Unknown allowlist regexTarget "${target}".`)
+  return {
+    description: raw.description,
+    condition: raw.condition?.toUpperCase() === 'AND' ? 'AND' : 'OR',
+    regexTarget: target,
+    regexes: (raw.regexes ?? []).map((r) => compile(r, '', 'allowlist')),
+    paths: (raw.paths ?? []).map((r) => compile(r, '', 'allowlist path')),
+    stopwords: (raw.stopwords ?? []).map((s) => s.toLowerCase()),
+    commits: raw.commits ?? [],
+  }
+}
+
+function compile(pattern: string, flags: string, what: string): RegExp {
+  try {
+    return compileRe2(pattern, flags)
+  } catch (error) {
+    throw new Error(`Could not compile ${what}: ${pattern}`, { cause: error })
+  }
+}
+
+/** What an allowlist is asked about one finding. */
+export interface AllowQuery {
+  readonly secret: string
+  readonly match: string
+  readonly line: string
+  readonly path: string
+  readonly commit?: string
+}
+
+/** True when `list` allows the finding (gitleaks' semantics). */
+export function allows(list: Allowlist, q: AllowQuery): boolean {
+  const target =
+    list.regexTarget === 'match'
+      ? q.match
+      : list.regexTarget === 'line'
+        ? q.line
+        : q.secret
+  const commit = () => !!q.commit && list.commits.includes(q.commit)
+  const path = () => list.paths.some((p) => p.test(q.path))
+  const regex = () => list.regexes.some((r) => r.test(target))
+  const lower = q.secret.toLowerCase()
+  const stopword = () => list.stopwords.some((w) => lower.includes(w))
+  if (list.condition === 'AND') {
+    const checks = [
+      list.commits.length > 0 && commit,
+      list.paths.length > 0 && path,
+      list.regexes.length > 0 && regex,
+      list.stopwords.length > 0 && stopword,
+    ].filter((c) => c !== false)
+    return checks.length > 0 && checks.every((c) => c())
+  }
+  return commit() || path() || regex() || stopword()
+}

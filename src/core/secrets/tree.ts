@@ -1,0 +1,298 @@
+import type { Dirent } from 'node:fs'
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import ignore, { type Ignore } from 'ignore'
+import { fingerprint } from './detect'
+import { defaultRules } from './rules'
+import { detectorFor, isBinary, type SourceOptions } from './scan'
+import { DEFAULTS, SourceScanner } from './source'
+import type { ScanResult, SecretFinding, Skipped } from './types'
+
+/**
+ * Scans a working tree: every file git would see (.gitignore honoured,
+ * .git left out), minus the rule set's allowlisted paths (lock files,
+ * vendored code, images). Symbolic links are followed inside the tree
+ * only, and each folder is entered once, so link loops end.
+ */
+
+export interface TreeOptions extends SourceOptions {
+  /** Stop listing after this many files, with a note. */
+  readonly maxFiles?: number
+  /** Files read at once; scanning itself is single-threaded. */
+  readonly concurrency?: number
+}
+
+interface Rules {
+  readonly base: string
+  readonly ignore: Ignore
+}
+
+interface Walk {
+  readonly root: string
+  readonly realRoot: string
+  readonly files: string[]
+  readonly skipped: Skipped[]
+  readonly visited: Set<string>
+  ignored: number
+  readonly options: TreeOptions
+}
+
+/** Scans the files under `root`; paths in findings are relative to it. */
+export async function scanTree(
+  root: string,
+  options: TreeOptions = {},
+): Promise<ScanResult> {
+  const started = performance.now()
+  const rootStat = await stat(root)
+  const walk: Walk = {
+    root,
+    realRoot: await realpath(root),
+    files: [],
+    skipped: [],
+    visited: new Set([`${rootStat.dev}:${rootStat.ino}`]),
+    ignored: 0,
+    options,
+  }
+  await list(walk, '', [])
+  const findings: SecretFinding[] = []
+  let bytes = 0
+  let next = 0
+  const worker = async () => {
+    while (next < walk.files.length) {
+      options.signal?.throwIfAborted()
+      const file = walk.files[next++]!
+      const read = await scanFile(walk, file, findings)
+      bytes += read
+    }
+  }
+  const concurrency = options.concurrency ?? 4
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return {
+    findings: findings.sort(byPlace),
+    skipped: walk.skipped,
+    stats: {
+      files: walk.files.length,
+      bytes,
+      ignored: walk.ignored,
+      durationMs: performance.now() - started,
+    },
+  }
+}
+
+function byPlace(a: SecretFinding, b: SecretFinding): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column
+}
+
+/** Lists one folder (rel: its path from the root, '' for the root). */
+async function list(walk: Walk, rel: string, rules: Rules[]): Promise<void> {
+  const dir = join(walk.root, rel)
+  let entries: Dirent[]
+  try {
+    entries = await readdir(dir, { withFileTypes: true })
+  } catch (error) {
+    walk.skipped.push(unreadable(rel || '.', error))
+    return
+  }
+  const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile())
+  if (gitignore) {
+    const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '')
+    rules = [...rules, { base: rel, ignore: ignore().add(text) }]
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const entry of entries) {
+    const path = rel ? `${rel}/${entry.name}` : entry.name
+    await visit(walk, entry, path, rules)
+  }
+}
+
+async function visit(
+  walk: Walk,
+  entry: Dirent,
+  path: string,
+  rules: Rules[],
+): Promise<void> {
+  if (entry.name === '.git') return
+  const limit = walk.options.maxFiles ?? 1_000_000
+  if (walk.files.length >= limit) {
+    if (!walk.skipped.some((s) => s.reason === 'too-many-files'))
+      walk.skipped.push({
+        file: path,
+        reason: 'too-many-files',
+        note: `stopped listing after ${limit} files`,
+      })
+    return
+  }
+  let isDir = entry.isDirectory()
+  let isFile = entry.isFile()
+  if (entry.isSymbolicLink()) {
+    const target = await followLink(walk, path)
+    if (!target) return
+    isDir = target.isDirectory()
+    isFile = target.isFile()
+  }
+  if (isIgnored(walk, path, isDir, rules)) {
+    walk.ignored++
+    return
+  }
+  if (isDir) {
+    if (!entry.isSymbolicLink() || (await enterOnce(walk, path)))
+      await list(walk, path, rules)
+  } else if (isFile) {
+    walk.files.push(path)
+  } else {
+    walk.skipped.push({
+      file: path,
+      reason: 'not-a-file',
+      note: 'a FIFO, socket or device, not a regular file; not read',
+    })
+  }
+}
+
+function isIgnored(
+  walk: Walk,
+  path: string,
+  isDir: boolean,
+  rules: Rules[],
+): boolean {
+  const allowlist = walk.options.rules?.allowlist ?? defaultRules().allowlist
+  if (allowlist.paths.some((p) => p.test(path))) return true
+  return rules.some((r) => {
+    const local = r.base ? path.slice(r.base.length + 1) : path
+    return r.ignore.ignores(isDir ? `${local}/` : local)
+  })
+}
+
+/** The link's target if it stays inside the tree; notes it otherwise. */
+async function followLink(walk: Walk, path: string) {
+  try {
+    const real = await realpath(join(walk.root, path))
+    const inside = relative(walk.realRoot, real)
+    if (inside.startsWith('..' + sep) || inside === '..') {
+      walk.skipped.push({
+        file: path,
+        reason: 'outside-root',
+        note: 'a symbolic link out of the scanned folder; not followed',
+      })
+      return undefined
+    }
+    return await stat(real)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') {
+      walk.skipped.push({
+        file: path,
+        reason: 'symlink-loop',
+        note: 'a symbolic link that points back at itself; not followed',
+      })
+      return undefined
+    }
+    walk.skipped.push(unreadable(path, error))
+    return undefined
+  }
+}
+
+/** False, with a note, for a linked folder the walk has already been in. */
+async function enterOnce(walk: Walk, path: string): Promise<boolean> {
+  const info = await stat(join(walk.root, path))
+  const key = `${info.dev}:${info.ino}`
+  if (walk.visited.has(key)) {
+    walk.skipped.push({
+      file: path,
+      reason: 'symlink-loop',
+      note: 'a symbolic link to a folder already scanned; not followed again',
+    })
+    return false
+  }
+  walk.visited.add(key)
+  return true
+}
+
+function unreadable(file: string, error: unknown): Skipped {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error'
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOENT'
+        ? 'it no longer exists (or is a broken link)'
+        : `${code}`
+  return { file, reason: 'unreadable', note: `could not read: ${why}` }
+}
+
+/** Scans one file; returns the bytes read. */
+async function scanFile(
+  walk: Walk,
+  path: string,
+  findings: SecretFinding[],
+): Promise<number> {
+  const { options } = walk
+  const rules = options.rules ?? defaultRules()
+  for (const rule of rules.rules) {
+    if (!rule.regex && rule.path?.test(path)) {
+      findings.push(pathFinding(rule.id, rule.description, path))
+    }
+  }
+  const maxBytes = options.maxFileBytes ?? DEFAULTS.maxFileBytes
+  let content: Buffer
+  try {
+    const handle = await open(join(walk.root, path), 'r')
+    try {
+      const { size } = await handle.stat()
+      if (size > maxBytes) {
+        walk.skipped.push({
+          file: path,
+          reason: 'too-large',
+          note: `${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit per file; not read`,
+        })
+        return 0
+      }
+      content = await handle.readFile()
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    walk.skipped.push(unreadable(path, error))
+    return 0
+  }
+  if (isBinary(content)) {
+    const env = /(^|\/)\.env/.test(path)
+      ? ', though named like an env file'
+      : ''
+    walk.skipped.push({
+      file: path,
+      reason: 'binary',
+      note: `binary content (NUL bytes)${env}; not scanned`,
+    })
+    return content.length
+  }
+  const scanner = new SourceScanner(detectorFor(rules), { file: path }, options)
+  scanner.push(content)
+  findings.push(...scanner.end())
+  walk.skipped.push(...scanner.skipped)
+  return content.length
+}
+
+function pathFinding(rule: string, description: string, path: string) {
+  return {
+    rule,
+    description,
+    file: path,
+    line: 1,
+    column: 1,
+    redacted: '',
+    fingerprint: fingerprint(rule, path, ''),
+    entropy: 0,
+  }
+}
+
+/** "2.0 GB", "10 MB", "512 B". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1
+  return `${value.toFixed(digits)} ${units[unit]}`
+}
