@@ -36,6 +36,16 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'Customers and staff should only ever learn your own address.',
   },
   {
+    id: 'env.preview-only',
+    stage: 1,
+    title: 'Production settings point at production services',
+    why:
+      'A production setting left pointing at a preview deployment, ' +
+      'localhost or a staging server sends real orders, emails and ' +
+      'payments somewhere that is not production, and nobody notices ' +
+      'until a customer does.',
+  },
+  {
     id: 'dns.apex',
     stage: 2,
     title: 'The bare domain resolves',
@@ -174,6 +184,63 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'An admin app is a target for clickjacking (your page framed by ' +
       'another site to trick clicks) and content sniffing. A few response ' +
       'headers switch those attacks off in every browser.',
+  },
+  {
+    id: 'env.documented',
+    stage: 3,
+    title: 'Every environment variable is documented and set',
+    why:
+      'The app only works with the right settings. If a variable the code ' +
+      'reads is not written down, the next person to deploy will miss it; ' +
+      'if an environment does not set it, that environment breaks, often ' +
+      'in a way that only shows up on the one page that needs it.',
+  },
+  {
+    id: 'env.example-clean',
+    stage: 3,
+    title: 'Example env files hold no real secrets',
+    why:
+      'Example files such as .env.example are committed for everyone to ' +
+      'copy. A real key left in one is readable by anyone with the ' +
+      'repository, for ever, through its history.',
+  },
+  {
+    id: 'env.committed',
+    stage: 3,
+    title: 'No real .env file is in git',
+    why:
+      'A .env file holds the real passwords and keys. Once committed, ' +
+      'every copy of the repository has them, and deleting the file ' +
+      'later does not remove them from the history.',
+  },
+  {
+    id: 'deploy.clean-build',
+    stage: 3,
+    title: 'The production build works from a clean copy',
+    why:
+      'A build that only works on one laptop, thanks to a file that is ' +
+      'not in git or a variable nobody wrote down, fails the day someone ' +
+      'else deploys. Building a fresh clone with only the documented ' +
+      'variables proves it does not, and its log must not print secrets.',
+    onDemand: 'Run a clean build',
+  },
+  {
+    id: 'deploy.rollback',
+    stage: 3,
+    title: 'Rollback steps are written down',
+    why:
+      'When a deploy breaks the shop, the fastest fix is going back to ' +
+      'the last good version. Written steps let whoever is on call do it ' +
+      'in minutes, without the engineer who set things up.',
+  },
+  {
+    id: 'deploy.migrations',
+    stage: 3,
+    title: 'Database migrations are written down',
+    why:
+      'A database change cannot always be undone by redeploying old code. ' +
+      'Knowing how migrations run, in what order relative to the deploy, ' +
+      'and how to back out of one keeps a bad release from losing orders.',
   },
   {
     id: 'cache.static',

@@ -6,6 +6,8 @@ import { caa } from './caa'
 import { canonical } from './canonical'
 import { cdn } from './cdn'
 import type { Check } from './check'
+import { deployCleanBuild } from './deploy-clean-build'
+import { deployMigrations, deployRollback } from './deploy-manual'
 import { dnsApex, dnsSubdomains, dnsWww } from './dns-resolution'
 import { compression } from './compression'
 import { emailDkim } from './email-dkim'
@@ -14,6 +16,10 @@ import { emailMx } from './email-mx'
 import { emailMtaSts, emailTlsRpt } from './email-policies'
 import { emailSpf } from './email-spf'
 import { emailTestSend } from './email-test-send'
+import { envCommitted } from './env-committed'
+import { envDocumented } from './env-documented'
+import { envExampleClean } from './env-example-clean'
+import { envPreviewOnly } from './env-preview-only'
 import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
 import { latency } from './latency'
@@ -30,6 +36,7 @@ import { tlsValid } from './tls-valid'
 
 const ALL: readonly Check[] = [
   productionHost,
+  envPreviewOnly,
   dnsApex,
   dnsWww,
   dnsSubdomains,
@@ -45,6 +52,12 @@ const ALL: readonly Check[] = [
   tlsProtocol,
   tlsKey,
   securityHeaders,
+  envDocumented,
+  envExampleClean,
+  envCommitted,
+  deployCleanBuild,
+  deployRollback,
+  deployMigrations,
   cacheStatic,
   cachePrivateData,
   cacheApiReads,
