@@ -13,6 +13,7 @@ import {
 } from '../core/vault/vault'
 import { loadWorkspace } from '../core/workspace/load'
 import { readSecretValue } from './read-secret'
+import { ScanUsageError, scanSecretsCommand } from './scan-secrets'
 
 const USAGE = `Usage:
   launch-ready audit <workspace> [--only ids] [--format json|markdown]
@@ -20,6 +21,8 @@ const USAGE = `Usage:
   launch-ready secret set <name>      (reads the value from stdin)
   launch-ready secret delete <name>
   launch-ready secret list
+  launch-ready scan secrets <path> [--format text|json|sarif] [--history]
+                            [--baseline FILE]
 
 Exit status: 0 nothing at or above --fail-on (default: high) failed,
 1 something did, 2 bad usage or a bad workspace.
@@ -50,6 +53,10 @@ export async function main(
         return await audit(rest, io)
       case 'secret':
         return await secret(rest, io)
+      case 'scan':
+        if (rest[0] !== 'secrets')
+          throw new UsageError('scan needs a kind: "scan secrets <path>".')
+        return await scanSecretsCommand(rest.slice(1), io)
       case '--help':
       case '-h':
       case 'help':
@@ -61,7 +68,7 @@ export async function main(
         throw new UsageError(`Unknown command "${command}".`)
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ScanUsageError) {
       io.stderr(`${error.message}\n\n${USAGE}\n`)
       return EXIT.usage
     }

@@ -11,6 +11,8 @@
  */
 export { scanLogFile, scanStream, scanText, type SourceOptions } from './scan'
 export { scanTree, type TreeOptions } from './tree'
+export { scanHistory, type HistoryOptions } from './history'
+export { secretsSarif } from './sarif'
 export {
   acceptFinding,
   applyBaseline,
