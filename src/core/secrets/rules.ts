@@ -28,6 +28,9 @@ export interface Allowlist {
 export interface SecretRule {
   readonly id: string
   readonly description: string
+  /** The rule's own RE2 patterns, as the TOML file has them. */
+  readonly pattern?: string
+  readonly pathPattern?: string
   /** The whole rule, compiled with `g`. Absent: a rule on paths only. */
   readonly regex?: RegExp
   /**
@@ -136,6 +139,8 @@ function compileRule(raw: RawRule): SecretRule {
   return {
     id: raw.id,
     description: raw.description ?? raw.id,
+    pattern: raw.regex,
+    pathPattern: raw.path,
     regex,
     fast: regex && splitLead(regex),
     path: raw.path ? compile(raw.path, '', where('path')) : undefined,
