@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { checkInfo } from '../../shared/catalogue'
-import { MAX_DOTENV_BYTES, parseDotenv } from '../env/dotenv-file'
+import { MAX_DOTENV_BYTES } from '../env/dotenv-file'
 import { listFiles, repoDirectory, repoProblem } from '../env/repo'
-import { realSecretReason } from '../env/secret-heuristic'
+import { findSecrets } from '../env/secret-scan'
 import { LaunchReadyError } from '../errors'
 import { finding, type Check } from './check'
 import { isExampleEnvFile } from './env-example-clean'
@@ -81,6 +81,5 @@ export const envCommitted: Check = {
 async function holdsSecrets(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => undefined)
   if (!info?.isFile() || info.size > MAX_DOTENV_BYTES) return false
-  const { entries } = parseDotenv(await readFile(path, 'utf8'))
-  return [...entries.values()].some((e) => realSecretReason(e.name, e.value))
+  return findSecrets(await readFile(path, 'utf8'), basename(path)).length > 0
 }

@@ -3,7 +3,12 @@ import { basename, join } from 'node:path'
 import { checkInfo } from '../../shared/catalogue'
 import { parseDotenv } from '../env/dotenv-file'
 import { listFiles, repoDirectory, repoProblem } from '../env/repo'
-import { realSecretReason, redact } from '../env/secret-heuristic'
+import {
+  isPlaceholder,
+  realSecretReason,
+  redact,
+} from '../env/secret-heuristic'
+import { findSecrets } from '../env/secret-scan'
 import { finding, type Check } from './check'
 import { listSome, repoUnreadable } from './env-shared'
 import { MAX_DOTENV_BYTES } from '../env/dotenv-file'
@@ -105,11 +110,17 @@ async function examineFile(
   const path = join(dir, file)
   const info = await stat(path).catch(() => undefined)
   if (!info?.isFile() || info.size > MAX_DOTENV_BYTES) return []
-  const { entries } = parseDotenv(await readFile(path, 'utf8'))
+  const text = await readFile(path, 'utf8')
+  const hits = findSecrets(text, file)
   const found: ExampleSecret[] = []
-  for (const entry of entries.values()) {
-    const reason = realSecretReason(entry.name, entry.value)
-    if (reason) {
+  for (const entry of parseDotenv(text).entries.values()) {
+    // The rules judge the line; the heuristic, the value as dotenv reads
+    // it (quotes removed, placeholders recognised).
+    const hit = hits.find((h) => h.line === entry.line)
+    const reason = hit
+      ? `it looks like a real secret (${hit.rule})`
+      : realSecretReason(entry.name, entry.value)
+    if (reason && !isPlaceholder(entry.value)) {
       found.push({
         file,
         line: entry.line,

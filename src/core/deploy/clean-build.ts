@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { PassThrough } from 'node:stream'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { git } from '../env/repo'
-import { maskSecrets, scanText, type SecretHit } from '../env/secret-heuristic'
+import { maskSecrets, scanText } from '../env/secret-heuristic'
+import { fromFinding, mergeHits, type SecretHit } from '../env/secret-scan'
+import { scanStream, type ScanResult } from '../secrets/index'
 import { messageOf } from '../errors'
 
 /**
@@ -36,6 +39,9 @@ const BASICS = [
 
 /** How long a killed build gets to exit before it is killed for good. */
 const KILL_GRACE_MS = 2000
+
+/** How findings name the log. */
+const LOG_NAME = 'build log'
 
 /** Lines kept for the finding; the whole log is scanned as it streams. */
 const TAIL_LINES = 30
@@ -255,15 +261,16 @@ function runBuild(
     const finish = (code: number | null, signal: string | null) => {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
-      log.end()
-      resolve({
-        outcome: stoppedBy ?? (code === 0 ? 'succeeded' : 'failed'),
-        exitCode: code,
-        exitSignal: signal,
-        logLines: log.lines,
-        tail: log.tail,
-        secrets: log.secrets,
-      })
+      void log.end().then((secrets) =>
+        resolve({
+          outcome: stoppedBy ?? (code === 0 ? 'succeeded' : 'failed'),
+          exitCode: code,
+          exitSignal: signal,
+          logLines: log.lines,
+          tail: log.tail,
+          secrets,
+        }),
+      )
     }
     child.once('error', (error) => {
       log.note(`Could not start the build: ${error.message}`)
@@ -301,16 +308,23 @@ function killTree(child: ChildProcess): void {
 }
 
 /**
- * Splits the build's output into lines as it arrives, scans each for
- * secrets, emits it masked and keeps only the tail.
+ * Splits the build's output into lines as it arrives, feeds them to the
+ * secret scanner as one stream, emits each masked and keeps only the
+ * tail: memory stays bounded however long the log.
  */
 class LogScanner {
   lines = 0
   readonly tail: string[] = []
-  readonly secrets: SecretHit[] = []
+  readonly #heuristic: SecretHit[] = []
   readonly #partial = { stdout: '', stderr: '' }
+  readonly #log = new PassThrough()
+  readonly #scan: Promise<ScanResult | undefined>
 
-  constructor(private readonly emit: (event: BuildEvent) => void) {}
+  constructor(private readonly emit: (event: BuildEvent) => void) {
+    // A scan that fails must not lose the build's result; the heuristic's
+    // hits still stand.
+    this.#scan = scanStream(this.#log, LOG_NAME).catch(() => undefined)
+  }
 
   write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     const text = this.#partial[stream] + chunk.toString('utf8')
@@ -319,11 +333,18 @@ class LogScanner {
     for (const line of parts) this.#line(stream, line)
   }
 
-  end(): void {
+  /** Flushes the last partial lines; resolves to the log's secrets. */
+  async end(): Promise<SecretHit[]> {
     for (const stream of ['stdout', 'stderr'] as const) {
       if (this.#partial[stream]) this.#line(stream, this.#partial[stream])
       this.#partial[stream] = ''
     }
+    this.#log.end()
+    const scanned = await this.#scan
+    return mergeHits(
+      (scanned?.findings ?? []).map((f) => fromFinding(f, LOG_NAME)),
+      this.#heuristic,
+    )
   }
 
   /** A line of Launch Ready's own in the log. */
@@ -333,8 +354,9 @@ class LogScanner {
 
   #line(stream: 'stdout' | 'stderr', line: string): void {
     this.lines += 1
-    for (const hit of scanText(line, 'build log')) {
-      this.secrets.push({ ...hit, line: this.lines })
+    this.#log.write(line + '\n')
+    for (const hit of scanText(line, LOG_NAME)) {
+      this.#heuristic.push({ ...hit, line: this.lines })
     }
     const shown = maskSecrets(line.slice(0, MAX_SHOWN_LINE))
     this.tail.push(shown)

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 
 /**
- * A small stand-in for the secret scanner (src/core/secrets, gitleaks
- * rules), kept to one module so the env and build checks can switch to
- * that scanner's `scanText` without other changes. It knows the
- * unmistakable token formats and high-entropy values under secret-like
- * names; it is not a full rule set.
+ * A small heuristic beside the secret scanner (src/core/secrets, the
+ * gitleaks rules): it tells placeholders ("your-key-here") from real
+ * values in example files, finds passwords inside URLs, and masks log
+ * lines as they stream, which the scanner's findings (line and column,
+ * no length) cannot do. It knows the unmistakable token formats and
+ * high-entropy values under secret-like names; it is not a rule set.
  */
 
 /** A likely secret in some text: where, which kind, never the value. */
@@ -52,7 +53,7 @@ export function realSecretReason(
   value: string,
 ): string | undefined {
   const v = value.trim()
-  if (v === '' || PLACEHOLDER.test(v)) return undefined
+  if (isPlaceholder(v)) return undefined
   const token = TOKENS.find((t) => new RegExp(t.re.source).test(v))
   if (token) return `it looks like a ${token.rule}`
   const password = urlPassword(v)
@@ -65,6 +66,12 @@ export function realSecretReason(
     return 'it is a long random-looking value under a secret name'
   }
   return undefined
+}
+
+/** True for an empty value or one people write to mean "yours here". */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim()
+  return v === '' || PLACEHOLDER.test(v)
 }
 
 /** Likely secrets in `text` (a build log, a file), line by line. */

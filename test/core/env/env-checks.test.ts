@@ -105,7 +105,7 @@ describe('the env checks on a repository with every mistake', () => {
         file: '.env.example',
         line: 3,
         name: 'STRIPE_SECRET_KEY',
-        why: 'it looks like a Stripe live key',
+        why: 'it looks like a real secret (stripe-access-token)',
         value: 'sk_l… (32 chars)',
       },
     ])
