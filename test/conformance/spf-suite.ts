@@ -9,11 +9,12 @@ import type {
 } from '../../src/core/email/spf'
 
 /**
- * The RFC 7208 test suite (openspf.org, release 2014.04): YAML documents
- * of scenarios, each a zone and the checks to run against it.
+ * The RFC 7208 test suite (openspf.org, release 2014.04; BSD licence, in
+ * data/spf/LICENSE): YAML documents of scenarios, each a zone and the
+ * checks to run against it.
  */
 export const SUITE_FILE = new URL(
-  '../../../shared/conformance/spf/rfc7208-tests.yml',
+  './data/spf/rfc7208-tests.yml',
   import.meta.url,
 )
 
