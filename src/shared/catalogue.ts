@@ -186,6 +186,25 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'headers switch those attacks off in every browser.',
   },
   {
+    id: 'secrets.repo',
+    stage: 3,
+    title: 'No credentials in the repository',
+    why:
+      'Anyone who can read the code can use a key written in it: a ' +
+      'contractor, a leaked laptop, a public fork. Deleting it later does ' +
+      'not help, because git keeps every old version; a leaked key has to ' +
+      'be rotated.',
+  },
+  {
+    id: 'secrets.build-log',
+    stage: 3,
+    title: 'No credentials in build logs',
+    why:
+      'Build logs are kept for weeks and read by everyone on the team and ' +
+      'often by the hosting provider. A build that prints a key, even ' +
+      'once in a debug line, hands it to all of them.',
+  },
+  {
     id: 'env.documented',
     stage: 3,
     title: 'Every environment variable is documented and set',

@@ -188,6 +188,22 @@ export const RepoSchema = z.strictObject({
   buildTimeoutSeconds: z.number().int().min(5).max(7200).default(900),
 })
 
+/** Where the secret scanner looks (secrets.repo, secrets.build-log). */
+export const SecretsSchema = z.strictObject({
+  /** Build log files to scan, relative to the workspace file. */
+  buildLogs: z.array(z.string().trim().min(1).max(4096)).max(100).default([]),
+  /** Findings accepted with a reason, relative to the repository. */
+  baseline: repoFile.default('.secrets-baseline.json'),
+  /** Also scan every line ever committed (slower on long histories). */
+  history: z.boolean().default(false),
+  /** Files larger than this are skipped with a note. */
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+})
+
 export const WorkspaceSchema = z.strictObject({
   version: z.literal(WORKSPACE_VERSION).describe('Schema version; 1.'),
   name: z
@@ -231,6 +247,9 @@ export const WorkspaceSchema = z.strictObject({
   ).prefault({}),
   repo: RepoSchema.optional().describe(
     'The local checkout of the app: its path, documented env file and build command.',
+  ),
+  secrets: SecretsSchema.prefault({}).describe(
+    'Secret scanning: build logs to scan, the baseline of accepted findings, history.',
   ),
   environments: z
     .array(EnvironmentSchema)

@@ -28,6 +28,8 @@ import { payloadSize } from './payload-size'
 import { productionHost } from './production-host'
 import { requestId } from './request-id'
 import { securityHeaders } from './security-headers'
+import { secretsBuildLog } from './secrets-build-log'
+import { secretsRepo } from './secrets-repo'
 import { tlsChain } from './tls-chain'
 import { tlsExpiry } from './tls-expiry'
 import { tlsKey } from './tls-key'
@@ -52,6 +54,8 @@ const ALL: readonly Check[] = [
   tlsProtocol,
   tlsKey,
   securityHeaders,
+  secretsRepo,
+  secretsBuildLog,
   envDocumented,
   envExampleClean,
   envCommitted,

@@ -242,6 +242,22 @@ class LineCursor {
   }
 }
 
+/**
+ * gitleaks' de-duplication: a generic-rule finding on a line where a
+ * specific rule also reported is dropped, so one key is one finding.
+ */
+export function dropGenericDuplicates(
+  findings: readonly SecretFinding[],
+): SecretFinding[] {
+  const place = (f: SecretFinding) => `${f.commit ?? ''}:${f.file}:${f.line}`
+  const specific = new Set(
+    findings.filter((f) => !f.rule.startsWith('generic')).map(place),
+  )
+  return findings.filter(
+    (f) => !f.rule.startsWith('generic') || !specific.has(place(f)),
+  )
+}
+
 /** Shannon entropy of the characters of `text`, in bits per character. */
 export function shannonEntropy(text: string): number {
   if (text.length === 0) return 0

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import type { Origin } from './detect'
+import { dropGenericDuplicates, type Origin } from './detect'
 import { defaultRules } from './rules'
 import { detectorFor, type SourceOptions } from './scan'
 import type { ScanResult, SecretFinding, Skipped } from './types'
@@ -123,7 +123,7 @@ export async function scanHistory(
     })
   }
   return {
-    findings,
+    findings: dropGenericDuplicates(findings),
     skipped,
     stats: {
       files: commits,

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder'
-import { Detector, type Origin } from './detect'
+import { Detector, dropGenericDuplicates, type Origin } from './detect'
 import type { SecretFinding, Skipped, ScanOptions } from './types'
 
 /**
@@ -25,7 +25,7 @@ const BLOCK = 512 * 1024
 const OVERLAP = 2 * 1024
 
 export class SourceScanner {
-  readonly findings: SecretFinding[] = []
+  findings: SecretFinding[] = []
   readonly skipped: Skipped[] = []
   /** Set once the scan gave up on the rest of the source. */
   stopped = false
@@ -68,6 +68,7 @@ export class SourceScanner {
       this.drain(true)
     }
     this.buffer = ''
+    this.findings = dropGenericDuplicates(this.findings)
     return this.findings
   }
 
