@@ -12,12 +12,15 @@ import {
   type Vault,
 } from '../core/vault/vault'
 import { loadWorkspace } from '../core/workspace/load'
+import { envCheck } from './env-check'
 import { readSecretValue } from './read-secret'
 import { ScanUsageError, scanSecretsCommand } from './scan-secrets'
 
 const USAGE = `Usage:
   launch-ready audit <workspace> [--only ids] [--format json|markdown]
                      [--fail-on severity] [--timeout seconds] [--verbose]
+  launch-ready env check <workspace> --environment <name>
+                     [--format text|json] [--strict]
   launch-ready secret set <name>      (reads the value from stdin)
   launch-ready secret delete <name>
   launch-ready secret list
@@ -51,6 +54,8 @@ export async function main(
     switch (command) {
       case 'audit':
         return await audit(rest, io)
+      case 'env':
+        return await env(rest, io)
       case 'secret':
         return await secret(rest, io)
       case 'scan':
@@ -155,6 +160,38 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal)
   }
+}
+
+/** `env check`: the variables one environment is missing, before a deploy. */
+async function env(args: readonly string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = args
+  if (action !== 'check') throw new UsageError('env needs check.')
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        environment: { type: 'string', short: 'e' },
+        format: { type: 'string', default: 'text' },
+        strict: { type: 'boolean', default: false },
+      },
+    }),
+  )
+  const [file, ...extra] = positionals
+  if (!file || extra.length > 0)
+    throw new UsageError('env check takes exactly one workspace file.')
+  if (!values.environment)
+    throw new UsageError('env check needs --environment, e.g. production.')
+  const format = values.format
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format must be text or json, not "${format}".`)
+  }
+  const loaded = await loadWorkspace(file)
+  return envCheck(
+    loaded,
+    { environment: values.environment, format, strict: values.strict },
+    io,
+  )
 }
 
 async function secret(args: readonly string[], io: CliIo): Promise<number> {
