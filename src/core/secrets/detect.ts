@@ -58,18 +58,24 @@ export class Detector {
     segment: Segment,
     origin: Origin,
     emit: (finding: SecretFinding) => void,
+    guard?: RuleGuard,
   ): void {
     const { text } = segment
     const { rules, matcher, rulesByKeyword, unconditional } = this.rules
     for (const list of this.hits) list.length = 0
     const run = (rule: SecretRule, from: number, to: number) => {
       if (rule.path && !rule.path.test(origin.file)) return
-      const part =
-        from === 0 && to === text.length ? text : text.slice(from, to)
-      const lines = new LineCursor(segment)
-      for (const m of findMatches(rule, part)) {
-        const found = this.judge(rule, m, from, segment, origin, lines)
-        if (found) emit(found)
+      for (const [start, end] of pieces(text, from, to)) {
+        if (guard && !guard.allows(rule)) return
+        const started = guard ? performance.now() : 0
+        const part =
+          start === 0 && end === text.length ? text : text.slice(start, end)
+        const lines = new LineCursor(segment)
+        for (const m of findMatches(rule, part)) {
+          const found = this.judge(rule, m, start, segment, origin, lines)
+          if (found) emit(found)
+        }
+        guard?.spend(rule, performance.now() - started, segment.line)
       }
     }
     for (const index of unconditional) run(rules[index]!, 0, text.length)
@@ -179,6 +185,37 @@ function isIdentifier(c: number): boolean {
     c === 46 ||
     c === 45
   )
+}
+
+/**
+ * Keeps one rule's regex from taking over a file: the detector reports
+ * the time each run takes, and stops running a rule the guard refuses.
+ */
+export interface RuleGuard {
+  allows(rule: SecretRule): boolean
+  spend(rule: SecretRule, ms: number, line: number): void
+}
+
+/**
+ * What one regex call gets at most. With lines capped at the line limit
+ * this bounds the work of a single call, even for a pattern that
+ * backtracks on a hostile line, so the guard can step in between calls.
+ */
+const MAX_PIECE = 64 * 1024
+
+/** [from, to) cut at line ends into pieces of at most MAX_PIECE. */
+function* pieces(
+  text: string,
+  from: number,
+  to: number,
+): Generator<[number, number]> {
+  while (to - from > MAX_PIECE) {
+    const nl = text.lastIndexOf('\n', from + MAX_PIECE - 1)
+    const cut = nl > from ? nl + 1 : from + MAX_PIECE
+    yield [from, cut]
+    from = cut
+  }
+  yield [from, to]
 }
 
 /** Merged line-aligned regions around sorted keyword offsets. */

@@ -1,5 +1,10 @@
 import { StringDecoder } from 'node:string_decoder'
-import { Detector, dropGenericDuplicates, type Origin } from './detect'
+import {
+  Detector,
+  dropGenericDuplicates,
+  type Origin,
+  type RuleGuard,
+} from './detect'
 import type { SecretFinding, Skipped, ScanOptions } from './types'
 
 /**
@@ -19,6 +24,7 @@ export const DEFAULTS = {
   maxLineLength: 16 * 1024,
   timeBudgetMs: 30_000,
   maxFindingsPerFile: 1000,
+  ruleBudgetMs: 1000,
 } as const
 
 const BLOCK = 512 * 1024
@@ -39,6 +45,26 @@ export class SourceScanner {
   private readonly maxLine: number
   private readonly budgetMs: number
   private readonly maxFindings: number
+  /** Milliseconds each rule has spent on this source. */
+  private readonly spent = new Map<string, number>()
+  private readonly ruleBudgetMs: number
+  private readonly guard: RuleGuard = {
+    allows: (rule) => (this.spent.get(rule.id) ?? 0) <= this.ruleBudgetMs,
+    spend: (rule, ms, line) => {
+      const total = (this.spent.get(rule.id) ?? 0) + ms
+      this.spent.set(rule.id, total)
+      if (total > this.ruleBudgetMs) {
+        this.skipped.push({
+          file: this.origin.file,
+          reason: 'time-budget',
+          note:
+            `rule "${rule.id}" stopped near line ${line} after ` +
+            `${(total / 1000).toFixed(1)} s on this input (a line that ` +
+            'makes its pattern slow); the other rules checked it all',
+        })
+      }
+    },
+  }
 
   constructor(
     private readonly detector: Detector,
@@ -51,6 +77,7 @@ export class SourceScanner {
     )
     this.budgetMs = options.timeBudgetMs ?? DEFAULTS.timeBudgetMs
     this.maxFindings = options.maxFindingsPerFile ?? DEFAULTS.maxFindingsPerFile
+    this.ruleBudgetMs = options.ruleBudgetMs ?? DEFAULTS.ruleBudgetMs
   }
 
   /** Feeds more of the source; a no-op once the scan has stopped. */
@@ -128,7 +155,7 @@ export class SourceScanner {
   }
 
   private scan(text: string, line: number, column: number): void {
-    this.detector.detect({ text, line, column }, this.origin, (f) => {
+    const emit = (f: SecretFinding) => {
       const key = `${f.rule}:${f.line}:${f.column}`
       if (this.seen.has(key)) return
       this.seen.add(key)
@@ -140,7 +167,8 @@ export class SourceScanner {
         return
       }
       this.findings.push(f)
-    })
+    }
+    this.detector.detect({ text, line, column }, this.origin, emit, this.guard)
   }
 
   private checkBudget(): void {

@@ -68,6 +68,11 @@ export interface ScanOptions {
   readonly maxLineLength?: number
   /** Stop scanning one file or stream after this long, with a note. */
   readonly timeBudgetMs?: number
+  /**
+   * Stop running one rule on one file or stream once it has spent this
+   * long there (a hostile line), with a note; the other rules go on.
+   */
+  readonly ruleBudgetMs?: number
   /** Stop reporting from one file or stream after this many findings. */
   readonly maxFindingsPerFile?: number
   readonly signal?: AbortSignal
