@@ -10,6 +10,8 @@ import type {
 } from '../../shared/finding'
 import type { AuditOutcome, AuditResult } from '../runner/run-checks'
 import { MIGRATIONS } from './migrations'
+import { AlertQueue } from './alert-queue'
+import { MonitorHistory } from './monitor-history'
 
 /** A stored audit run. */
 export interface RunRecord {
@@ -77,7 +79,14 @@ export class Store {
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma('busy_timeout = 5000')
     migrate(this.#db)
+    this.monitor = new MonitorHistory(this.#db)
+    this.alerts = new AlertQueue(this.#db)
   }
+
+  /** Monitor samples, rollups, incidents, drift and deploy markers. */
+  readonly monitor: MonitorHistory
+  /** Alerts waiting for delivery, and the deliveries made. */
+  readonly alerts: AlertQueue
 
   /** The schema version this database is at. */
   get version(): number {

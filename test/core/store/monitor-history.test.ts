@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  histogramPercentile,
+  MONITOR_HISTOGRAM_MS,
+} from '../../../src/core/store/monitor-history'
+import { Store } from '../../../src/core/store/store'
+
+const WS = '/work/acme.launchready.yaml'
+const T0 = Date.UTC(2026, 0, 1)
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+let file: string
+let store: Store
+beforeEach(async () => {
+  file = join(await mkdtemp(join(tmpdir(), 'lr-monitor-')), 'history.sqlite3')
+  store = new Store(file)
+})
+afterEach(() => store.close())
+
+describe('monitor history', () => {
+  it('keeps minute, hour and day rollups as samples arrive', () => {
+    for (let i = 0; i < 120; i++) {
+      store.monitor.recordSample(WS, {
+        monitor: 'uptime',
+        at: T0 + i * 30_000,
+        ok: i % 10 !== 0,
+        status: 200,
+        durationMs: i % 10 === 0 ? 900 : 40,
+      })
+    }
+    const minutes = store.monitor.series(WS, 'uptime', 'minute', T0, T0 + DAY)
+    expect(minutes).toHaveLength(60)
+    expect(minutes[0]).toMatchObject({ start: T0, count: 2, okCount: 1 })
+    const [hour] = store.monitor.series(WS, 'uptime', 'hour', T0, T0 + DAY)
+    expect(hour).toMatchObject({ count: 120, okCount: 108, maxMs: 900 })
+    expect(hour!.p50).toBeGreaterThan(30)
+    expect(hour!.p50).toBeLessThanOrEqual(50)
+    expect(hour!.p95).toBeGreaterThan(750)
+    expect(hour!.p95).toBeLessThanOrEqual(1000)
+    const [day] = store.monitor.series(WS, 'uptime', 'day', T0, T0 + DAY)
+    expect(day!.count).toBe(120)
+    expect(store.monitor.uptime(WS, 'uptime', DAY, T0 + HOUR)).toBeCloseTo(0.9)
+    expect(store.monitor.uptime(WS, 'uptime', 7 * DAY, T0 + HOUR)).toBeCloseTo(
+      0.9,
+    )
+    expect(store.monitor.uptime(WS, 'other', DAY, T0 + HOUR)).toBeUndefined()
+  })
+
+  it('counts a failure without a response time in uptime, not in latency', () => {
+    store.monitor.recordSample(WS, {
+      monitor: 'm',
+      at: T0,
+      ok: false,
+      error: 'connection refused',
+    })
+    const [point] = store.monitor.series(WS, 'm', 'minute', T0, T0 + MINUTE)
+    expect(point).toMatchObject({ count: 1, okCount: 0 })
+    expect(point!.p50).toBeUndefined()
+    expect(store.monitor.samples(WS, 'm', T0, T0 + 1)).toEqual([
+      { monitor: 'm', at: T0, ok: false, error: 'connection refused' },
+    ])
+  })
+
+  it.each([
+    [[], 0.5, undefined],
+    [[0, 10], 0.5, 7.5],
+    [[10, 0, 0], 1, 5],
+  ])('reads percentile %#: %j at %d', (counts, fraction, expected) => {
+    const full = MONITOR_HISTOGRAM_MS.map((_, i) => counts[i] ?? 0)
+    expect(histogramPercentile(full, fraction)).toBe(expected)
+  })
+
+  it('lists incidents with their durations, open ones up to now', () => {
+    store.monitor.openIncident(WS, 'a', T0, 'HTTP 502')
+    store.monitor.closeIncidents(WS, 'a', T0 + 5 * MINUTE)
+    store.monitor.openIncident(WS, 'b', T0 + HOUR, 'timed out')
+    const list = store.monitor.incidents(WS, T0 - DAY, T0 + 2 * HOUR)
+    expect(list).toEqual([
+      expect.objectContaining({ monitor: 'b', durationMs: HOUR }),
+      expect.objectContaining({
+        monitor: 'a',
+        endedAt: T0 + 5 * MINUTE,
+        durationMs: 5 * MINUTE,
+      }),
+    ])
+  })
+
+  it('reports drift only when a record changes after first sight', () => {
+    const see = (value: string, at: number) =>
+      store.monitor.observeRecord(WS, 'records', 'TXT _dmarc', value, at)
+    expect(see('p=reject', T0)).toBeUndefined()
+    expect(see('p=reject', T0 + DAY)).toBeUndefined()
+    expect(see('p=none', T0 + 2 * DAY)).toMatchObject({
+      before: 'p=reject',
+      after: 'p=none',
+    })
+    expect(store.monitor.driftEvents(WS, T0)).toHaveLength(1)
+  })
+
+  it('keeps deploy markers and prunes by retention', () => {
+    store.monitor.markDeploy(WS, T0, 'v1')
+    store.monitor.recordSample(WS, { monitor: 'm', at: T0, ok: true })
+    const later = T0 + 40 * DAY
+    store.monitor.markDeploy(WS, later, 'v2')
+    const removed = store.monitor.prune(
+      { samplesDays: 30, minuteDays: 30, hourDays: 365, dayDays: 365 },
+      later,
+    )
+    expect(removed).toBe(2) // the sample and its minute rollup
+    expect(store.monitor.sampleCount(WS, 'm')).toBe(0)
+    expect(store.monitor.deployMarkers(WS, 0).map((d) => d.note)).toEqual([
+      'v1',
+      'v2',
+    ])
+    expect(store.monitor.series(WS, 'm', 'hour', 0, later)).toHaveLength(1)
+  })
+
+  it('loses no committed sample when the writer is killed mid-sample', async () => {
+    store.close()
+    // node with tsx's loader in one process, so SIGKILL hits the writer.
+    const writer = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/sample-writer.ts', file],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let committed = -1
+    await new Promise<void>((resolve, reject) => {
+      writer.on('error', reject)
+      writer.stdout.setEncoding('utf8').on('data', (text: string) => {
+        const last = /saved (\d+)\n$/.exec(text)
+        if (last) committed = Number(last[1])
+        if (committed >= 2000) {
+          writer.kill('SIGKILL')
+          resolve()
+        }
+      })
+    })
+    await new Promise((resolve) => writer.once('exit', resolve))
+    store = new Store(file)
+    expect(store.integrityCheck()).toBe('ok')
+    const total = [0, 1, 2]
+      .map((m) => store.monitor.sampleCount(WS, `uptime:${m}`))
+      .reduce((a, b) => a + b)
+    expect(total).toBeGreaterThanOrEqual(committed + 1)
+    // Every stored sample is in its rollups: none half-written.
+    const days = [0, 1, 2].flatMap((m) =>
+      store.monitor.series(WS, `uptime:${m}`, 'day', 0, T0 + 30 * DAY),
+    )
+    expect(days.reduce((n, d) => n + d.count, 0)).toBe(total)
+  })
+})
