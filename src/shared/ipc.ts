@@ -66,6 +66,13 @@ export type ProgressEvent =
       readonly target: string
     }
   | {
+      /** What a long check (a build) is doing now; never a secret. */
+      readonly type: 'check-progress'
+      readonly check: string
+      readonly target: string
+      readonly note: string
+    }
+  | {
       readonly type: 'check-finished'
       readonly check: string
       readonly target: string

@@ -20,6 +20,12 @@ export interface CheckContext {
   /** Aborted when the check times out or the audit is cancelled. */
   readonly signal: AbortSignal
   readonly log: Logger
+  /**
+   * Tells the progress display what a long check is doing now (a build's
+   * phase, its latest log line). Notes are shown as they are: never pass
+   * a secret.
+   */
+  readonly progress?: (note: string) => void
   /** Where `secret:NAME` values come from; absent where there is none. */
   readonly vault?: Vault
   /**

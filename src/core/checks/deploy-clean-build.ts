@@ -1,10 +1,14 @@
 import { checkInfo } from '../../shared/catalogue'
 import type { Finding } from '../../shared/finding'
 import { buildVariables } from '../deploy/build-plan'
-import { cleanBuild, type BuildResult } from '../deploy/clean-build'
+import {
+  cleanBuild,
+  type BuildEvent,
+  type BuildResult,
+} from '../deploy/clean-build'
 import type { EnvDocumentation } from '../env/analysis'
 import { formatSeconds } from '../errors'
-import { finding, type Check, type Verdict } from './check'
+import { finding, type Check, type CheckContext, type Verdict } from './check'
 import { envDocumentation, listSome, repoUnreadable } from './env-shared'
 
 const info = checkInfo('deploy.clean-build')!
@@ -33,20 +37,45 @@ export const deployCleanBuild: Check = {
       return [repoUnreadable(info, target, error)]
     }
     const vars = await buildVariables(context.workspace, docs)
-    const log = context.log
     const result = await cleanBuild({
       repoDir: docs.repoDir,
       command: docs.repo.buildCommand,
       variables: vars.values,
       timeoutMs: docs.repo.buildTimeoutSeconds * 1000,
       signal: context.signal,
-      onEvent: (event) => {
-        // Phases only: log lines may hold secrets and stay out of the log.
-        if (event.type === 'phase') log.debug(event.phase, { ms: event.ms })
-      },
+      onEvent: reporter(context),
     })
     return [finding(info, target, judge(result, docs, vars.unset))]
   },
+}
+
+/** Log lines go to the progress display at most this often. */
+const NOTE_INTERVAL_MS = 250
+
+const PHASE_NOTES = {
+  clone: 'cloning the repository',
+  build: 'building',
+  cleanup: 'removing the temporary folder',
+} as const
+
+/**
+ * Forwards the build's phases, and its latest (masked) log line now and
+ * then, to the progress display. The engine's log gets phases only: log
+ * lines may hold secrets the masking missed.
+ */
+function reporter(context: CheckContext): (event: BuildEvent) => void {
+  let last = 0
+  return (event) => {
+    if (event.type === 'phase') {
+      context.log.debug(event.phase, { ms: event.ms })
+      context.progress?.(PHASE_NOTES[event.phase])
+    } else if (event.type === 'log' && event.line.trim()) {
+      const now = performance.now()
+      if (now - last < NOTE_INTERVAL_MS) return
+      last = now
+      context.progress?.(`building: ${event.line.trim().slice(0, 120)}`)
+    }
+  }
 }
 
 function judge(

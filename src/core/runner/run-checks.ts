@@ -109,6 +109,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         outcome: () => outcome,
         deadlineMs,
         vault: options.vault,
+        onProgress: options.onProgress,
       })
     }
     done += 1
@@ -174,6 +175,7 @@ interface TaskEnvironment {
   readonly outcome: () => AuditOutcome
   readonly deadlineMs: number
   readonly vault?: Vault
+  readonly onProgress?: (event: AuditProgress) => void
 }
 
 async function runWithTimeout(
@@ -191,6 +193,13 @@ async function runWithTimeout(
     signal,
     log: env.log,
     vault: env.vault,
+    progress: (note) =>
+      env.onProgress?.({
+        type: 'check-progress',
+        check: check.info.id,
+        target,
+        note,
+      }),
     probe: <T>(key: string, start: (signal: AbortSignal) => Promise<T>) => {
       let pending = env.probes.get(key) as Promise<T> | undefined
       if (!pending) {

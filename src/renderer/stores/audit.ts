@@ -9,8 +9,11 @@ import type { FindingRef } from './navigation'
 export interface Progress {
   readonly done: number
   readonly total: number
-  /** Checks started and not yet finished, oldest first. */
-  readonly inFlight: readonly FindingRef[]
+  /**
+   * Checks started and not yet finished, oldest first, with what a long
+   * one last said it was doing.
+   */
+  readonly inFlight: readonly (FindingRef & { readonly note?: string })[]
   readonly cancelling: boolean
   /** The checks of a partial run (a test send); null for a full audit. */
   readonly scope: readonly string[] | null
@@ -115,6 +118,18 @@ function advance(
     case 'check-started':
       return {
         progress: { ...progress, inFlight: [...progress.inFlight, event] },
+        live,
+      }
+    case 'check-progress':
+      return {
+        progress: {
+          ...progress,
+          inFlight: progress.inFlight.map((r) =>
+            findingKey(r) === findingKey(event)
+              ? { check: r.check, target: r.target, note: event.note }
+              : r,
+          ),
+        },
         live,
       }
     case 'check-finished':

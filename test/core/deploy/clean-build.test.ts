@@ -278,6 +278,22 @@ describe('deploy.clean-build', () => {
     expect(await readFile(join(r.dir, 'build.js'), 'utf8')).toContain(LIVE)
   })
 
+  it("reports its phases and log lines to the audit's progress", async () => {
+    const r = await buildRepo(`console.log('compiled ${LIVE}')`)
+    const notes: string[] = []
+    await audit(await workspace(r), ['deploy.clean-build'], {
+      onProgress: (e) => {
+        if (e.type === 'check-progress') notes.push(`${e.target}: ${e.note}`)
+      },
+    })
+    expect(notes).toEqual([
+      'production: cloning the repository',
+      'production: building',
+      'production: building: compiled sk_l… (32 chars)',
+      'production: removing the temporary folder',
+    ])
+  })
+
   it('runs only when asked for by name', () => {
     const ids = (only?: string[]) =>
       selectChecks(only).checks.map((c) => c.info.id)

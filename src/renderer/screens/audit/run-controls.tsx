@@ -54,5 +54,6 @@ function currentText(progress: Progress): string {
   const current = progress.inFlight.at(-1)
   if (!current) return 'Starting…'
   const title = checkInfo(current.check)?.title ?? current.check
-  return `Checking “${title}” on ${current.target}`
+  const checking = `Checking “${title}” on ${current.target}`
+  return current.note ? `${checking}: ${current.note}` : checking
 }
