@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, lstat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { checkInfo } from '../../shared/catalogue'
 import { MAX_DOTENV_BYTES } from '../env/dotenv-file'
@@ -79,7 +79,8 @@ export const envCommitted: Check = {
 }
 
 async function holdsSecrets(path: string): Promise<boolean> {
-  const info = await stat(path).catch(() => undefined)
+  // lstat: a tracked symlink may point outside the repository.
+  const info = await lstat(path).catch(() => undefined)
   if (!info?.isFile() || info.size > MAX_DOTENV_BYTES) return false
   return findSecrets(await readFile(path, 'utf8'), basename(path)).length > 0
 }

@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, lstat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { checkInfo } from '../../shared/catalogue'
-import { parseDotenv } from '../env/dotenv-file'
+import { MAX_DOTENV_BYTES, parseDotenv } from '../env/dotenv-file'
 import { listFiles, repoDirectory, repoProblem } from '../env/repo'
 import {
   isPlaceholder,
@@ -11,7 +11,6 @@ import {
 import { findSecrets } from '../env/secret-scan'
 import { finding, type Check } from './check'
 import { listSome, repoUnreadable } from './env-shared'
-import { MAX_DOTENV_BYTES } from '../env/dotenv-file'
 import { LaunchReadyError } from '../errors'
 
 const info = checkInfo('env.example-clean')!
@@ -108,7 +107,8 @@ async function examineFile(
   file: string,
 ): Promise<ExampleSecret[]> {
   const path = join(dir, file)
-  const info = await stat(path).catch(() => undefined)
+  // lstat: a tracked symlink may point outside the repository.
+  const info = await lstat(path).catch(() => undefined)
   if (!info?.isFile() || info.size > MAX_DOTENV_BYTES) return []
   const text = await readFile(path, 'utf8')
   const hits = findSecrets(text, file)

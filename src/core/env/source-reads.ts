@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, lstat } from 'node:fs/promises'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { listFiles } from './repo'
@@ -66,7 +66,8 @@ export async function scanSource(
   for (const file of files) {
     signal?.throwIfAborted()
     const path = join(dir, file)
-    const info = await stat(path).catch(() => undefined)
+    // lstat: a tracked symlink may point outside the repository.
+    const info = await lstat(path).catch(() => undefined)
     if (!info?.isFile()) continue
     if (info.size > MAX_SOURCE_BYTES) {
       skipped.push(file)

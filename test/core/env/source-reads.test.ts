@@ -1,3 +1,5 @@
+import { symlink } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { findEnvReads, scanSource } from '../../../src/core/env/source-reads'
 import { createRepo, type TestRepo } from '../../support/git-repo'
@@ -73,6 +75,20 @@ describe('scanSource', () => {
       'DATABASE_URL src/server.ts:1',
     ])
     expect(scan.filesParsed).toBe(2)
+  })
+
+  it('does not follow a tracked symlink out of the repository', async () => {
+    repo = await createRepo({
+      'src/inside.js': 'process.env.INSIDE\n',
+      '../outside.js': 'process.env.OUTSIDE\n',
+    })
+    await symlink(
+      join(repo.dir, '..', 'outside.js'),
+      join(repo.dir, 'src/link.js'),
+    )
+    repo.commit()
+    const scan = await scanSource(repo.dir)
+    expect(scan.reads.map((r) => r.name)).toEqual(['INSIDE'])
   })
 
   it('skips a file too large to be hand-written source, and says so', async () => {
