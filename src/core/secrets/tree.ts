@@ -69,7 +69,9 @@ export async function scanTree(
   await Promise.all(Array.from({ length: concurrency }, worker))
   return {
     findings: findings.sort(byPlace),
-    skipped: walk.skipped,
+    skipped: walk.skipped.sort((a, b) =>
+      a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
+    ),
     stats: {
       files: walk.files.length,
       bytes,
@@ -135,8 +137,7 @@ async function visit(
     return
   }
   if (isDir) {
-    if (!entry.isSymbolicLink() || (await enterOnce(walk, path)))
-      await list(walk, path, rules)
+    if (await enterOnce(walk, path)) await list(walk, path, rules)
   } else if (isFile) {
     walk.files.push(path)
   } else {
@@ -191,7 +192,10 @@ async function followLink(walk: Walk, path: string) {
   }
 }
 
-/** False, with a note, for a linked folder the walk has already been in. */
+/**
+ * False, with a note, for a folder the walk has already been in under
+ * another path: what a link back up the tree leads to.
+ */
 async function enterOnce(walk: Walk, path: string): Promise<boolean> {
   const info = await stat(join(walk.root, path))
   const key = `${info.dev}:${info.ino}`
@@ -199,7 +203,7 @@ async function enterOnce(walk: Walk, path: string): Promise<boolean> {
     walk.skipped.push({
       file: path,
       reason: 'symlink-loop',
-      note: 'a symbolic link to a folder already scanned; not followed again',
+      note: 'a folder already scanned under another path (a symbolic link); not scanned again',
     })
     return false
   }
