@@ -204,6 +204,94 @@ export const SecretsSchema = z.strictObject({
     .default(10 * 1024 * 1024),
 })
 
+const channelName = z
+  .string()
+  .trim()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,39}$/i,
+    'must be a short name such as "ops-slack"',
+  )
+
+/** A webhook address: a keychain reference (it holds a token) or a URL. */
+const webhookUrl = z.union([secretRef, z.url({ protocol: /^https?$/ })])
+
+/** Where alerts go (issue 7). Each channel's name identifies it. */
+export const AlertChannelSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('tray'),
+    name: channelName.default('tray'),
+  }),
+  z.strictObject({
+    kind: z.literal('email'),
+    name: channelName.default('email'),
+    /** Sent through email.smtp, with its password from the keychain. */
+    to: z.array(z.email()).min(1),
+  }),
+  z.strictObject({
+    kind: z.literal('slack'),
+    name: channelName.default('slack'),
+    /** The incoming webhook, best kept as "secret:slack-webhook". */
+    url: webhookUrl,
+  }),
+  z.strictObject({
+    kind: z.literal('webhook'),
+    name: channelName.default('webhook'),
+    url: webhookUrl,
+    /** Values that are credentials must be `secret:NAME` references. */
+    headers: z.record(z.string(), z.string()).default({}),
+  }),
+])
+
+/** Scheduled monitoring (PRODUCT.md, Stage 6). */
+export const MonitoringSchema = z.strictObject({
+  /** Who answers for the site when it is down, named in every alert. */
+  owner: z.string().trim().min(1).max(200).optional(),
+  uptime: z
+    .strictObject({
+      /** Pages to watch; the canonical origin when empty. */
+      urls: z.array(z.url({ protocol: /^https?$/ })).default([]),
+      /** Every 1–5 minutes. */
+      intervalSeconds: z.number().int().min(60).max(300).default(60),
+      timeoutSeconds: z.number().int().min(1).max(60).default(10),
+    })
+    .prefault({}),
+  /** TLS expiry and the DNS and mail records, re-checked for drift. */
+  daily: z
+    .strictObject({
+      intervalHours: z.number().int().min(1).max(168).default(24),
+      tls: z.boolean().default(true),
+      records: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** How long after a failure the re-check that confirms it runs. */
+  confirmAfterSeconds: z.number().int().min(1).max(300).default(30),
+  /**
+   * Endpoints that tell whether this machine is online: when none
+   * answers, a failure means "you are offline", not "the site is down".
+   */
+  referenceUrls: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .default([
+      'https://www.cloudflare.com/cdn-cgi/trace',
+      'https://www.google.com/generate_204',
+    ]),
+  alerts: z
+    .array(AlertChannelSchema)
+    .default([])
+    .refine((list) => new Set(list.map((c) => c.name)).size === list.length, {
+      message: 'alert channel names must be unique',
+    }),
+  /** How long history is kept, in days. */
+  retention: z
+    .strictObject({
+      samplesDays: z.number().int().min(1).max(400).default(30),
+      minuteDays: z.number().int().min(1).max(400).default(30),
+      hourDays: z.number().int().min(1).max(2000).default(400),
+      dayDays: z.number().int().min(1).max(4000).default(1830),
+    })
+    .prefault({}),
+})
+
 export const WorkspaceSchema = z.strictObject({
   version: z.literal(WORKSPACE_VERSION).describe('Schema version; 1.'),
   name: z
@@ -270,6 +358,9 @@ export const WorkspaceSchema = z.strictObject({
     .array(ChecklistItemSchema)
     .default([])
     .describe('Manual items (handover, rollback) with owner, date and note.'),
+  monitoring: MonitoringSchema.prefault({}).describe(
+    'Scheduled monitoring: owner, uptime URLs and interval, daily re-checks, alert channels, retention.',
+  ),
 })
 
 export type Workspace = z.infer<typeof WorkspaceSchema>
@@ -277,6 +368,8 @@ export type WorkspaceInput = z.input<typeof WorkspaceSchema>
 export type Endpoint = z.infer<typeof EndpointSchema>
 export type Environment = z.infer<typeof EnvironmentSchema>
 export type Repo = z.infer<typeof RepoSchema>
+export type Monitoring = z.infer<typeof MonitoringSchema>
+export type AlertChannelConfig = z.infer<typeof AlertChannelSchema>
 
 /**
  * The hosts the domain checks look at: apex, www and every subdomain,
