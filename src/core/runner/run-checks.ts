@@ -21,7 +21,10 @@ export interface AuditOptions {
   readonly concurrency?: number
   /** How long one check on one target may take. */
   readonly checkTimeoutMs?: number
-  /** How long the whole audit may take. */
+  /**
+   * How long the whole audit may take; at least as long as the own time
+   * limit of any check it runs (a build), so asking for one is enough.
+   */
   readonly deadlineMs?: number
   readonly signal?: AbortSignal
   readonly now?: () => Date
@@ -64,7 +67,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? (() => new Date())
   const log = options.log ?? silentLogger
   const checkTimeoutMs = options.checkTimeoutMs ?? 30_000
-  const deadlineMs = options.deadlineMs ?? 120_000
+  const deadlineMs = Math.max(
+    options.deadlineMs ?? 120_000,
+    ...options.checks.map((c) => c.timeoutMs?.(options.workspace) ?? 0),
+  )
   const started = now()
   const clockStart = performance.now()
 

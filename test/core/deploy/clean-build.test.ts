@@ -294,6 +294,18 @@ describe('deploy.clean-build', () => {
     ])
   })
 
+  it("outlasts the audit's own deadline, up to its time limit", async () => {
+    const r = await buildRepo('setTimeout(() => {}, 1500)')
+    const result = await audit(await workspace(r), ['deploy.clean-build'], {
+      deadlineMs: 200,
+      checkTimeoutMs: 200,
+    })
+    expect(result.outcome).toBe('completed')
+    expect(result.verdict('deploy.clean-build', 'production').status).toBe(
+      'pass',
+    )
+  })
+
   it('runs only when asked for by name', () => {
     const ids = (only?: string[]) =>
       selectChecks(only).checks.map((c) => c.info.id)
