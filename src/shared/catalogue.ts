@@ -21,6 +21,8 @@ export interface CheckInfo {
    * for by name; this is the label of the button that asks.
    */
   readonly onDemand?: string
+  /** Why it is left out of the audit, after "Not part of the audit:". */
+  readonly onDemandWhy?: string
 }
 
 /** The checks this version runs, by id (see PRODUCT.md's catalogue). */
@@ -242,6 +244,7 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'else deploys. Building a fresh clone with only the documented ' +
       'variables proves it does not, and its log must not print secrets.',
     onDemand: 'Run a clean build',
+    onDemandWhy: 'it builds the app from a fresh copy, which takes minutes.',
   },
   {
     id: 'deploy.rollback',

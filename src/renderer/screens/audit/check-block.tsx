@@ -83,8 +83,8 @@ function isSettled(row: Row): boolean {
 }
 
 /**
- * A check with side effects (a test send) runs only when the user asks,
- * with a button that says what it will do.
+ * A check with side effects or a long run (a test send, a build) runs
+ * only when the user asks, with a button that says what it will do.
  */
 function OnDemand(props: { check: CheckInfo; running: boolean }) {
   const start = useAuditStore((s) => s.start)
@@ -98,7 +98,8 @@ function OnDemand(props: { check: CheckInfo; running: boolean }) {
         {props.check.onDemand}
       </button>{' '}
       <span className="muted">
-        Not part of the audit: it sends real messages.
+        Not part of the audit:{' '}
+        {props.check.onDemandWhy ?? 'it sends real messages.'}
       </span>
     </p>
   )
