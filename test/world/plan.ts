@@ -493,6 +493,8 @@ export const SPECIAL_NUMBERS = {
   adminApp: 57,
   /** The mail control (received mail over HTTP): no name points here. */
   mailControl: 58,
+  /** The Slack-compatible webhook receiver: no name points here. */
+  webhook: 59,
   /** The mail hosts (mail-plan.ts MAIL_HOSTS): .60 upwards. */
   mail: 60,
   /** many-a's A records: .100 upwards. */

@@ -69,6 +69,7 @@ import {
   type WorkspaceOverrides,
   type WorldNetwork,
 } from './workspaces'
+import { startWebhookReceiver } from './webhook'
 import { worldZones, type NamedRecords, type WorldZones } from './zones'
 import type { WorkspaceInput } from '../../src/shared/workspace'
 
@@ -311,6 +312,11 @@ export interface World {
   readonly smtpPassword: string
   /** The world's mail: hosts, domains, received messages. */
   readonly mail: WorldMail
+  /**
+   * "http://address:port" of the Slack-compatible webhook receiver;
+   * `webhookControl(origin)` (webhook.ts) reads and scripts it.
+   */
+  readonly webhookOrigin: string
   /** The CAA issuer domain of the world's CA (network.caaIdentity). */
   readonly caaIdentity: string
   /** The extra round trip on every path, in ms; 0 for none. */
@@ -683,6 +689,7 @@ async function startServers(
         ...adminAppAddress(inputs.layout),
         token: inputs.apiToken,
       })),
+    () => startWebhookReceiver(webhookAddress(inputs.layout)),
   ]
   // async: a start that throws at once is a rejection like the others,
   // so the ones already started still reach `running`.
@@ -693,6 +700,14 @@ async function startServers(
   const failed = results.find((r) => r.status === 'rejected')
   if (failed) throw failed.reason
   return app!
+}
+
+/** Where the webhook receiver listens: an address of its own. */
+function webhookAddress(layout: Layout) {
+  return {
+    address: addressAt(layout, SPECIAL_NUMBERS.webhook),
+    port: layout.httpPort,
+  }
 }
 
 /** Where the admin app listens: an address of its own, the HTTP port. */
@@ -1005,6 +1020,7 @@ async function assemble(
     apiToken,
     smtpPassword: mail.password,
     mail: worldMail(layout, mail),
+    webhookOrigin: `http://${webhookAddress(layout).address}:${layout.httpPort}`,
     app: {
       origin: app.origin,
       calls: (path) => app.calls(path),
@@ -1214,6 +1230,7 @@ async function isFree(layout: Layout): Promise<boolean> {
   const apps = [
     canBindTcp(app.address, app.port),
     canBindTcp(control.address, control.port),
+    canBindTcp(webhookAddress(layout).address, layout.httpPort),
   ]
   return (await Promise.all([...web, ...dns, ...apps, ...mail])).every(Boolean)
 }
