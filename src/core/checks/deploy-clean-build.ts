@@ -1,6 +1,6 @@
 import { checkInfo } from '../../shared/catalogue'
 import type { Finding } from '../../shared/finding'
-import { buildVariables } from '../deploy/build-plan'
+import { buildVariables, type BuildVariables } from '../deploy/build-plan'
 import {
   cleanBuild,
   type BuildEvent,
@@ -31,12 +31,13 @@ export const deployCleanBuild: Check = {
     workspace.repo ? [workspace.repo.buildEnvironment] : [],
   async run(target, context): Promise<readonly Finding[]> {
     let docs: EnvDocumentation
+    let vars: BuildVariables
     try {
       docs = await envDocumentation(context)
+      vars = await buildVariables(context.workspace, docs)
     } catch (error) {
       return [repoUnreadable(info, target, error)]
     }
-    const vars = await buildVariables(context.workspace, docs)
     const result = await cleanBuild({
       repoDir: docs.repoDir,
       command: docs.repo.buildCommand,

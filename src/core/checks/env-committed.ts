@@ -4,7 +4,7 @@ import { checkInfo } from '../../shared/catalogue'
 import { MAX_DOTENV_BYTES } from '../env/dotenv-file'
 import { listFiles, repoDirectory, repoProblem } from '../env/repo'
 import { findSecrets } from '../env/secret-scan'
-import { LaunchReadyError } from '../errors'
+import { RepoUnusableError } from '../env/analysis'
 import { finding, type Check } from './check'
 import { isExampleEnvFile } from './env-example-clean'
 import { listSome, repoUnreadable } from './env-shared'
@@ -34,7 +34,7 @@ export const envCommitted: Check = {
     let withSecrets: string[]
     try {
       const problem = await repoProblem(dir, context.signal)
-      if (problem) throw new LaunchReadyError('read the repository', problem)
+      if (problem) throw new RepoUnusableError(problem, dir)
       const files = await listFiles(dir, { signal: context.signal })
       tracked = files.filter(isRealEnvFile)
       withSecrets = []

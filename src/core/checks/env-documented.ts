@@ -22,17 +22,16 @@ export const envDocumented: Check = {
         ]
       : [],
   async run(target, context) {
-    let docs: EnvDocumentation
     try {
-      docs = await envDocumentation(context)
+      const docs = await envDocumentation(context)
+      const verdict =
+        target === docs.repo.documentedFile
+          ? judgeDocumentation(docs)
+          : await judgeEnvironment(docs, context.workspace, target)
+      return [finding(info, target, verdict)]
     } catch (error) {
       return [repoUnreadable(info, target, error)]
     }
-    const verdict =
-      target === docs.repo.documentedFile
-        ? judgeDocumentation(docs)
-        : await judgeEnvironment(docs, context.workspace, target)
-    return [finding(info, target, verdict)]
   },
 }
 

@@ -11,7 +11,7 @@ import {
 import { findSecrets } from '../env/secret-scan'
 import { finding, type Check } from './check'
 import { listSome, repoUnreadable } from './env-shared'
-import { LaunchReadyError } from '../errors'
+import { RepoUnusableError } from '../env/analysis'
 
 const info = checkInfo('env.example-clean')!
 
@@ -47,7 +47,7 @@ export const envExampleClean: Check = {
     let files: string[]
     try {
       const problem = await repoProblem(dir, context.signal)
-      if (problem) throw new LaunchReadyError('read the repository', problem)
+      if (problem) throw new RepoUnusableError(problem, dir)
       const listed = await listFiles(dir, {
         untracked: true,
         signal: context.signal,

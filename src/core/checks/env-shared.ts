@@ -1,7 +1,8 @@
 import type { CheckInfo } from '../../shared/catalogue'
 import type { Finding } from '../../shared/finding'
 import { documentEnv, type EnvDocumentation } from '../env/analysis'
-import { messageOf } from '../errors'
+import { EnvFileError } from '../env/dotenv-file'
+import { LaunchReadyError } from '../errors'
 import { finding, type CheckContext } from './check'
 
 /**
@@ -16,21 +17,31 @@ export function envDocumentation(
   )
 }
 
-/** The `error` finding of a check that could not read the repository. */
+/**
+ * The `error` finding of a check that could not read the repository or
+ * one of its env files. Anything else is a fault and is thrown on, for
+ * the runner to report as one.
+ */
 export function repoUnreadable(
   info: CheckInfo,
   target: string,
   error: unknown,
 ): Finding {
+  if (!(error instanceof LaunchReadyError)) throw error
+  const envFile = error instanceof EnvFileError
   return finding(info, target, {
     status: 'error',
     severity: 'high',
-    title: `Could not read the repository for ${info.id}`,
-    detail: messageOf(error),
-    evidence: { error: messageOf(error) },
-    fix:
-      'Set repo.path in the workspace to the local git checkout of the ' +
-      'app, relative to the workspace file, e.g.:\n  repo:\n    path: ../shop-admin',
+    title: envFile
+      ? `Could not read an env file for ${info.id}`
+      : `Could not read the repository for ${info.id}`,
+    detail: error.message,
+    evidence: { error: error.message },
+    fix: envFile
+      ? 'Make it a plain text file of NAME=value lines, under 1 MB, or ' +
+        'correct the path in the workspace.'
+      : 'Set repo.path in the workspace to the local git checkout of the ' +
+        'app, relative to the workspace file, e.g.:\n  repo:\n    path: ../shop-admin',
   })
 }
 

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { parse } from 'dotenv'
+import { LaunchReadyError, messageOf } from '../errors'
 
 /** One variable a dotenv file sets. */
 export interface DotenvEntry {
@@ -36,21 +37,39 @@ export function parseDotenv(text: string): DotenvFile {
   return { entries }
 }
 
+/** An env file that exists but cannot be read as one. */
+export class EnvFileError extends LaunchReadyError {
+  override name = 'EnvFileError' as const
+  constructor(reason: string, path: string, options?: { cause?: unknown }) {
+    super('read the env file', reason, path, options)
+  }
+}
+
 /**
- * Reads a dotenv file; undefined when it does not exist. Throws for one
- * that cannot be read or is too large to be an env file.
+ * Reads a dotenv file; undefined when it does not exist. Throws
+ * EnvFileError for one that cannot be read or is too large to be one.
  */
 export async function readDotenv(
   path: string,
 ): Promise<DotenvFile | undefined> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined
-    throw error
-  })
-  if (!info) return undefined
-  if (!info.isFile()) throw new Error(`${path} is not a file`)
-  if (info.size > MAX_DOTENV_BYTES) {
-    throw new Error(`${path} is ${info.size} bytes, too large for an env file`)
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) throw new EnvFileError('it is not a file', path)
+    if (info.size > MAX_DOTENV_BYTES) {
+      throw new EnvFileError(
+        `it is ${info.size} bytes, too large for an env file`,
+        path,
+      )
+    }
+    return parseDotenv(await readFile(path, 'utf8'))
+  } catch (error) {
+    if (error instanceof EnvFileError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return undefined
+    throw new EnvFileError(
+      code === 'EACCES' ? 'permission denied' : messageOf(error),
+      path,
+      { cause: error },
+    )
   }
-  return parseDotenv(await readFile(path, 'utf8'))
 }

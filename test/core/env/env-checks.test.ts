@@ -190,6 +190,40 @@ describe('the env checks without a usable repository', () => {
     }
   })
 
+  it.each([
+    ['a folder', async (r: TestRepo) => r.write({ '.env.production/x': '' })],
+    [
+      'over 1 MB',
+      async (r: TestRepo) =>
+        r.write({ '.env.production': 'A=' + 'x'.repeat(1024 * 1024) }),
+    ],
+  ])(
+    'report an env file that is %s as an error naming it',
+    async (_, spoil) => {
+      const repo = await createRepo({ '.env.example': 'A=\n' })
+      try {
+        repo.commit()
+        await spoil(repo)
+        const file = await repoWorkspace(repo, {
+          environments: [ENVIRONMENTS[0]],
+        })
+        const result = await audit(file, ENV_CHECKS)
+        for (const check of ['env.documented', 'env.preview-only']) {
+          const f = result.verdict(check, 'production')
+          expect(f).toMatchObject({
+            status: 'error',
+            title: `Could not read an env file for ${check}`,
+          })
+          expect(f.detail).toMatch(
+            /^Could not read the env file: .*\.env\.production\)$/,
+          )
+        }
+      } finally {
+        await repo.remove()
+      }
+    },
+  )
+
   it('do not run for a workspace without a repository', async () => {
     const repo = await createRepo()
     try {
