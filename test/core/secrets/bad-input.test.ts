@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import {
   chmod,
   mkdir,
@@ -207,17 +208,15 @@ describe('bad input', () => {
     const root = await tempDir()
     for (let d = 0; d < 100; d++) {
       const dir = join(root, `pkg${d}`)
-      await mkdir(dir)
-      await Promise.all(
-        Array.from({ length: 1000 }, (_, f) =>
-          writeFile(
-            join(dir, `f${f}.ts`),
-            d === 42 && f === 420
-              ? `export const t = "${GITHUB}"\n`
-              : `export const n${f} = ${f}\n`,
-          ),
-        ),
-      )
+      mkdirSync(dir)
+      for (let f = 0; f < 1000; f++) {
+        writeFileSync(
+          join(dir, `f${f}.ts`),
+          d === 42 && f === 420
+            ? `export const t = "${GITHUB}"\n`
+            : `export const n${f} = ${f}\n`,
+        )
+      }
     }
     const result = await scanTree(root)
     expect(result.stats.files).toBe(100_000)
