@@ -258,7 +258,11 @@ function runBuild(
     options.signal?.addEventListener('abort', onAbort, { once: true })
     if (options.signal?.aborted) onAbort()
 
+    let finished = false
     const finish = (code: number | null, signal: string | null) => {
+      // 'error' (it never started) can be followed by 'close'.
+      if (finished) return
+      finished = true
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
       void log.end().then((secrets) =>

@@ -179,6 +179,25 @@ describe('cleanBuild', () => {
     expect(JSON.stringify({ result, shown })).not.toContain(LIVE)
   })
 
+  it('keeps only the tail of a long log, and counts every line', async () => {
+    const r = await buildRepo(
+      "for (let i = 1; i <= 20000; i++) console.log('line ' + i)",
+    )
+    const result = await cleanBuild(options(r.dir))
+    expect(result.logLines).toBe(20000)
+    expect(result.tail).toHaveLength(30)
+    expect(result.tail.at(-1)).toBe('line 20000')
+  })
+
+  it('reports a build command that does not exist', async () => {
+    const r = await buildRepo('')
+    const result = await cleanBuild(
+      options(r.dir, { command: 'no-such-build-tool --prod' }),
+    )
+    expect(result).toMatchObject({ outcome: 'failed', exitCode: 127 })
+    expect(result.tail.join('\n')).toMatch(/not found/)
+  })
+
   it('reports a repository it cannot clone', async () => {
     repo = await createRepo()
     // No commit: there is no HEAD to clone.
