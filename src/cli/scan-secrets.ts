@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import { LaunchReadyError } from '../core/errors'
 import {
   applyBaseline,
   readBaseline,
@@ -52,7 +53,17 @@ export async function scanSecretsCommand(
     throw new ScanUsageError(
       `--format must be text, json or sarif, not "${format}".`,
     )
-  const isDir = (await stat(path)).isDirectory()
+  const info = await stat(path).catch((error: unknown) => {
+    throw new LaunchReadyError(
+      'scan for secrets',
+      'no such file or folder',
+      path,
+      {
+        cause: error,
+      },
+    )
+  })
+  const isDir = info.isDirectory()
   if (values.history && !isDir)
     throw new ScanUsageError('--history needs a folder (a git checkout).')
   let result = isDir ? await scanTree(path) : await scanLogFile(path)
