@@ -109,23 +109,24 @@ export class AlertQueue {
   }
 
   /** Pending rows whose time has come, oldest first. */
-  due(now: number, limit = 50): readonly QueuedAlert[] {
+  due(workspace: string, now: number, limit = 50): readonly QueuedAlert[] {
     return this.#db
-      .prepare<[number, number], Row>(
-        `SELECT * FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+      .prepare<[string, number, number], Row>(
+        `SELECT * FROM alert_deliveries
+         WHERE state = 'pending' AND workspace = ? AND next_attempt_at <= ?
          ORDER BY next_attempt_at, id LIMIT ?`,
       )
-      .all(now, limit)
+      .all(workspace, now, limit)
       .map(toQueued)
   }
 
   /** When the next pending row is due, or undefined with none. */
-  nextDueAt(): number | undefined {
+  nextDueAt(workspace: string): number | undefined {
     const row = this.#db
-      .prepare<[], { at: number | null }>(
-        "SELECT min(next_attempt_at) AS at FROM alert_deliveries WHERE state = 'pending'",
+      .prepare<[string], { at: number | null }>(
+        "SELECT min(next_attempt_at) AS at FROM alert_deliveries WHERE state = 'pending' AND workspace = ?",
       )
-      .get()
+      .get(workspace)
     return row?.at ?? undefined
   }
 
