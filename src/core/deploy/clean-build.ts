@@ -166,17 +166,23 @@ async function buildIn(
 
 /**
  * The same build as an async iterator of its events, ending with
- * `finished`: for a caller that forwards progress (an IPC stream).
+ * `finished`: for a caller that forwards progress (an IPC stream). A
+ * caller that stops iterating early cancels the build.
  */
 export async function* cleanBuildEvents(
   options: Omit<CleanBuildOptions, 'onEvent'>,
 ): AsyncGenerator<BuildEvent> {
+  const stop = new AbortController()
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, stop.signal])
+    : stop.signal
   const queue: BuildEvent[] = []
   let wake: (() => void) | undefined
   let failure: { error: unknown } | undefined
   let done = false
-  void cleanBuild({
+  const build = cleanBuild({
     ...options,
+    signal,
     onEvent: (event) => {
       queue.push(event)
       wake?.()
@@ -187,16 +193,22 @@ export async function* cleanBuildEvents(
       done = true
       wake?.()
     })
-  while (true) {
-    const next = queue.shift()
-    if (next) {
-      yield next
-      continue
+  try {
+    while (true) {
+      const next = queue.shift()
+      if (next) {
+        yield next
+        continue
+      }
+      if (failure) throw failure.error
+      if (done) return
+      await new Promise<void>((resolve) => (wake = resolve))
+      wake = undefined
     }
-    if (failure) throw failure.error
-    if (done) return
-    await new Promise<void>((resolve) => (wake = resolve))
-    wake = undefined
+  } finally {
+    // Stopped early: cancel, and return only once the folder is gone.
+    stop.abort()
+    await build
   }
 }
 

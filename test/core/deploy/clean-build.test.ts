@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -229,6 +230,26 @@ describe('cleanBuildEvents', () => {
       'cleanup',
       'succeeded',
     ])
+  })
+
+  it('cancels the build when the caller stops listening', async () => {
+    const r = await buildRepo(
+      "console.log('started'); setInterval(() => {}, 1000)",
+    )
+    const tempRoot = await mkdtemp(join(tmpdir(), 'lr-root-'))
+    try {
+      const started = performance.now()
+      for await (const event of cleanBuildEvents(
+        options(r.dir, { tempRoot }),
+      )) {
+        if (event.type === 'log') break
+      }
+      // Breaking out returns once the build is stopped and cleaned up.
+      expect(await readdir(tempRoot)).toEqual([])
+      expect(performance.now() - started).toBeLessThan(10_000)
+    } finally {
+      await rm(tempRoot, { recursive: true, force: true })
+    }
   })
 })
 
