@@ -239,6 +239,7 @@ function runBuild(
   emit: (event: BuildEvent) => void,
 ): Promise<RunResult> {
   const baseEnv = options.baseEnv ?? process.env
+  // CI=1 is how build tools learn not to prompt, watch or draw spinners.
   const env: NodeJS.ProcessEnv = { CI: '1' }
   for (const name of BASICS) {
     if (baseEnv[name] !== undefined) env[name] = baseEnv[name]
