@@ -16,7 +16,10 @@ export interface SchedulerOptions {
   readonly random?: () => number
   /** The most a run moves from its slot, either way (capped at 10 %). */
   readonly jitterMs?: number
-  /** First runs are spread over this long (or the interval, if shorter). */
+  /**
+   * First runs are spread over this long (or the interval, if shorter);
+   * by default a second per job, up to a minute.
+   */
   readonly startSpreadMs?: number
   /**
    * Wall time running this far ahead of monotonic time, or a timer this
@@ -81,7 +84,7 @@ export class Scheduler {
     this.#onRun = options.onRun
     this.#options = {
       jitterMs: options.jitterMs ?? 5000,
-      startSpreadMs: options.startSpreadMs ?? 60_000,
+      startSpreadMs: options.startSpreadMs ?? 0,
       sleepGapMs: options.sleepGapMs ?? 30_000,
       catchUpSpreadMs: options.catchUpSpreadMs ?? 30_000,
       heartbeatMs: options.heartbeatMs ?? 10_000,
@@ -99,7 +102,10 @@ export class Scheduler {
   add(job: ScheduledJob): void {
     if (this.#jobs.has(job.id)) throw new Error(`Job ${job.id} exists.`)
     if (!(job.intervalMs > 0)) throw new Error(`Bad interval for ${job.id}.`)
-    const spread = Math.min(job.intervalMs, this.#options.startSpreadMs)
+    const spread = Math.min(
+      job.intervalMs,
+      this.#options.startSpreadMs || 60_000,
+    )
     this.#jobs.set(job.id, {
       job,
       due: this.#clock.monotonic() + this.#random() * spread,
@@ -123,6 +129,14 @@ export class Scheduler {
   start(): void {
     if (this.#started || this.#stopped) return
     this.#started = true
+    if (this.#options.startSpreadMs === 0) {
+      const spread = Math.min(60_000, 1000 * this.#jobs.size)
+      const mono = this.#clock.monotonic()
+      for (const state of this.#jobs.values()) {
+        state.due =
+          mono + this.#random() * Math.min(spread, state.job.intervalMs)
+      }
+    }
     this.#tick()
   }
 

@@ -70,7 +70,7 @@ describe('Scheduler', () => {
     await clock.advance(MINUTE)
     const firsts = jobs.map((j) => j.runs[0]!)
     expect(new Set(firsts).size).toBe(20)
-    expect(Math.max(...firsts) - Math.min(...firsts)).toBeGreaterThan(30_000)
+    expect(Math.max(...firsts) - Math.min(...firsts)).toBeGreaterThan(10_000)
   })
 
   it('never runs a monitor twice at once', async () => {

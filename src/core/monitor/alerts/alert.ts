@@ -36,6 +36,10 @@ export interface AlertFacts {
   readonly target: string
   readonly owner?: string
   readonly at: number
+  /** Titles for monitors that watch something other than a page. */
+  readonly titles?: { readonly down: string; readonly recovered: string }
+  /** The first step for a down alert, where the default does not fit. */
+  readonly firstStep?: string
 }
 
 const NO_OWNER =
@@ -54,13 +58,14 @@ export function downAlert(
     kind: 'down',
     site: facts.site,
     monitor: facts.monitor,
-    title: `${facts.target} is down`,
+    title: facts.titles?.down ?? `${facts.target} is down`,
     what: reason,
     since: iso(failingSince),
     owner: facts.owner ?? NO_OWNER,
     firstStep:
+      facts.firstStep ??
       `Open ${facts.target} yourself; if it fails for you too, check the ` +
-      "hosting provider's status page and the last deploy, and roll back if it just went out.",
+        "hosting provider's status page and the last deploy, and roll back if it just went out.",
     at: iso(facts.at),
   }
 }
@@ -73,7 +78,7 @@ export function recoveredAlert(facts: AlertFacts, failingSince: number): Alert {
     kind: 'recovered',
     site: facts.site,
     monitor: facts.monitor,
-    title: `${facts.target} is back up`,
+    title: facts.titles?.recovered ?? `${facts.target} is back up`,
     what: `It answered again after about ${minutes} min down.`,
     since: iso(failingSince),
     owner: facts.owner ?? NO_OWNER,

@@ -1,0 +1,54 @@
+import type { Workspace } from '../../shared/workspace'
+
+/** What a monitor watches. */
+export type MonitorKind = 'uptime' | 'tls' | 'records'
+
+/** One monitor of a workspace, as its settings define it. */
+export interface MonitorSpec {
+  /** Stable: "uptime https://…/", "tls host", "records domain". */
+  readonly id: string
+  readonly kind: MonitorKind
+  /** The page, host or domain it watches. */
+  readonly target: string
+  readonly intervalMs: number
+}
+
+/** The pages the uptime monitors watch: the canonical page by default. */
+export function uptimeUrls(workspace: Workspace): readonly string[] {
+  const urls = workspace.monitoring.uptime.urls
+  return urls.length > 0 ? urls : [`${workspace.canonicalOrigin}/`]
+}
+
+/**
+ * The monitors a workspace asks for: one uptime monitor per page (every
+ * 1–5 min), and daily the canonical host's certificate and the DNS and
+ * mail records (drift).
+ */
+export function monitorsFor(workspace: Workspace): readonly MonitorSpec[] {
+  const m = workspace.monitoring
+  const daily = m.daily.intervalHours * 3_600_000
+  const specs: MonitorSpec[] = uptimeUrls(workspace).map((url) => ({
+    id: `uptime ${url}`,
+    kind: 'uptime',
+    target: url,
+    intervalMs: m.uptime.intervalSeconds * 1000,
+  }))
+  const canonical = new URL(workspace.canonicalOrigin)
+  if (m.daily.tls && canonical.protocol === 'https:') {
+    specs.push({
+      id: `tls ${canonical.hostname}`,
+      kind: 'tls',
+      target: canonical.hostname,
+      intervalMs: daily,
+    })
+  }
+  if (m.daily.records) {
+    specs.push({
+      id: `records ${workspace.domain}`,
+      kind: 'records',
+      target: workspace.domain,
+      intervalMs: daily,
+    })
+  }
+  return specs
+}
