@@ -23,6 +23,8 @@ export type Result<T> =
 export interface WorkspaceView {
   readonly file: string
   readonly workspace: Workspace
+  /** What each check will look at, by check id: its rows before a run. */
+  readonly targets: Readonly<Record<string, readonly string[]>>
   /** Values that look like real secrets, to be moved to the keychain. */
   readonly warnings: readonly {
     readonly path: string

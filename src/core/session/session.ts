@@ -12,7 +12,7 @@ import {
   WORKSPACE_VERSION,
   type WorkspaceInput,
 } from '../../shared/workspace'
-import { selectChecks } from '../checks/registry'
+import { CHECKS, selectChecks } from '../checks/registry'
 import { LaunchReadyError } from '../errors'
 import { silentLogger, type Logger } from '../log'
 import { createNetwork } from '../net/network'
@@ -250,6 +250,9 @@ function toView(loaded: LoadedWorkspace): WorkspaceView {
   return {
     file: loaded.file,
     workspace: redactSecretLike(loaded.workspace, ''),
+    targets: Object.fromEntries(
+      CHECKS.map((c) => [c.info.id, c.targets(loaded.workspace)]),
+    ),
     warnings: loaded.warnings.map((w) => ({
       path: w.path,
       message: w.message,

@@ -26,8 +26,8 @@ export interface AuditSnapshot {
   /** The checks a partial run is redoing; null for a full audit. */
   readonly scope: readonly string[] | null
   readonly inFlight: ReadonlySet<string>
-  /** The workspace's hosts: the targets before anything has run. */
-  readonly hosts: readonly string[]
+  /** Each check's targets in the workspace: its rows before a run. */
+  readonly targets: Readonly<Record<string, readonly string[]>>
 }
 
 /**
@@ -47,9 +47,9 @@ export function checkRows(check: string, snapshot: AuditSnapshot): Row[] {
   const shown = shownFindings(snapshot).filter((f) => f.check === check)
   const known = (snapshot.run?.findings ?? []).filter((f) => f.check === check)
   const targets = unique([...known, ...shown].map((f) => f.target))
-  const rows = (targets.length > 0 ? targets : snapshot.hosts).flatMap(
-    (target) => rowsOf(check, target, shown, snapshot),
-  )
+  const rows = (
+    targets.length > 0 ? targets : (snapshot.targets[check] ?? [])
+  ).flatMap((target) => rowsOf(check, target, shown, snapshot))
   // Problems first, in risk order; the rest keep the targets' order.
   return rows
     .map((row, index) => ({ row, index }))

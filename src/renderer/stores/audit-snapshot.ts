@@ -1,17 +1,16 @@
 import { useMemo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { workspaceHosts } from '../../shared/workspace'
 import type { AuditSnapshot } from '../lib/rows'
 import { findingKey } from '../lib/risk'
 import { useAuditStore } from './audit'
 import { useWorkspaceStore } from './workspace'
 
-/** The audit and the workspace's hosts, combined for the stage list. */
+/** The audit and each check's targets, combined for the stage list. */
 export function useAuditSnapshot(): AuditSnapshot {
   const { run, live, progress } = useAuditStore(
     useShallow((s) => ({ run: s.run, live: s.live, progress: s.progress })),
   )
-  const workspace = useWorkspaceStore((s) => s.view?.workspace)
+  const targets = useWorkspaceStore((s) => s.view?.targets)
   return useMemo(
     () => ({
       run,
@@ -19,8 +18,8 @@ export function useAuditSnapshot(): AuditSnapshot {
       running: progress !== null,
       scope: progress?.scope ?? null,
       inFlight: new Set(progress?.inFlight.map(findingKey) ?? []),
-      hosts: workspace ? workspaceHosts(workspace) : [],
+      targets: targets ?? {},
     }),
-    [run, live, progress, workspace],
+    [run, live, progress, targets],
   )
 }
