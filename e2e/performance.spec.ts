@@ -39,8 +39,10 @@ test('measures the admin API with its credential and shows the p95 trend', async
   })
 
   await test.step('the slow report shows its p95, its phases and a trend', async () => {
+    // From the stage list: on a busy machine the 3 MB export can miss
+    // its budget too, and the risk list then groups the two.
     await audit
-      .riskItem('perf.latency', 'Sales report (slow)', audit.alsoToFix)
+      .targetRow('perf.latency', 'Sales report (slow)')
       .getByRole('button')
       .click()
     await detail.expectOpen()
