@@ -1,6 +1,7 @@
 import { scanText as scanWithRules } from '../secrets/index'
 import type { SecretFinding } from '../secrets/index'
 import {
+  maskSecrets,
   scanText as scanWithHeuristic,
   type SecretHit,
 } from './secret-heuristic'
@@ -51,4 +52,40 @@ export function fromFinding(finding: SecretFinding, source: string): SecretHit {
     redacted: finding.redacted,
     fingerprint: finding.fingerprint,
   }
+}
+
+/** One line of a log: its likely secrets, and the line as it may be shown. */
+export interface ScannedLine {
+  readonly hits: readonly SecretHit[]
+  /**
+   * The line with what the rules matched cut off from its first match
+   * (the scanner reports where a secret starts, not where it ends) and
+   * what the heuristic recognises masked.
+   */
+  readonly shown: string
+}
+
+/**
+ * Scans one log line as it streams, so it is never shown before it has
+ * been checked. `lineNumber` numbers the hits within the whole log.
+ */
+export function scanLogLine(
+  line: string,
+  source: string,
+  lineNumber: number,
+): ScannedLine {
+  const findings = scanWithRules(line, source).findings
+  const hits = mergeHits(
+    findings.map((f) => fromFinding(f, source)),
+    scanWithHeuristic(line, source),
+  ).map((hit) => ({ ...hit, line: lineNumber }))
+  const first = findings.reduce<SecretFinding | undefined>(
+    (a, f) => (!a || f.column < a.column ? f : a),
+    undefined,
+  )
+  // Labelled with the line's hit: the specific rule, not the catch-all.
+  const cut = first
+    ? `${line.slice(0, first.column - 1)}[hidden: ${hits[0]?.rule ?? first.rule}]`
+    : line
+  return { hits, shown: maskSecrets(cut) }
 }

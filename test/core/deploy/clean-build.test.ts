@@ -176,7 +176,10 @@ describe('cleanBuild', () => {
         rule: 'stripe-access-token',
       }),
     ])
-    expect(shown[0]).toContain('sk_l… (32 chars)')
+    expect(shown).toEqual([
+      "config { stripe: '[hidden: stripe-access-token]",
+      'done',
+    ])
     expect(JSON.stringify({ result, shown })).not.toContain(LIVE)
   })
 
@@ -197,6 +200,25 @@ describe('cleanBuild', () => {
     )
     expect(result).toMatchObject({ outcome: 'failed', exitCode: 127 })
     expect(result.tail.join('\n')).toMatch(/not found/)
+  })
+
+  it('hides a secret only the gitleaks rules know before showing the line', async () => {
+    const npm = 'npm_' + 'a8Kq2Zr7Xw4Lp9Vt3Ny6Bc1Dm5Fh0Gj2Ks7'
+    const r = await buildRepo(
+      `console.log('npm notice //registry.npmjs.org/:_authToken=${npm} ok')`,
+    )
+    const shown: string[] = []
+    const result = await cleanBuild(
+      options(r.dir, {
+        onEvent: (e) => e.type === 'log' && shown.push(e.line),
+      }),
+    )
+    expect(shown).toHaveLength(1)
+    expect(shown[0]).toMatch(
+      /^npm notice \/\/registry\.npmjs\.org\/:_authToken=\[hidden: [a-z-]+\]$/,
+    )
+    expect(result.secrets).toHaveLength(1)
+    expect(JSON.stringify(result)).not.toContain(npm)
   })
 
   it('reports a repository it cannot clone', async () => {
@@ -329,7 +351,7 @@ describe('deploy.clean-build', () => {
     expect(notes).toEqual([
       'production: cloning the repository',
       'production: building',
-      'production: building: compiled sk_l… (32 chars)',
+      'production: building: compiled [hidden: stripe-access-token]',
       'production: removing the temporary folder',
     ])
   })
