@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isTimeZone } from './time'
 
 /**
  * The workspace file, schema version 1. An engineer writes it by hand and
@@ -145,12 +146,42 @@ export const LatencySchema = z.strictObject({
   concurrency: z.number().int().min(1).max(32).default(1),
 })
 
+/** An IANA time zone such as "Europe/London" (not an offset). */
+const timeZone = z
+  .string()
+  .trim()
+  .refine(isTimeZone, 'must be a time zone name such as "Europe/London"')
+
+/**
+ * One manual item: a Stage 3 runbook (deploy.rollback,
+ * deploy.migrations) or a Stage 7 handover item (handover.access.*,
+ * handover.rotation.<secret>, handover.support.*). Every item has an
+ * owner, a date and a note; the other fields belong to some kinds only.
+ */
 export const ChecklistItemSchema = z.strictObject({
   id: z.string().min(1),
   done: z.boolean().default(false),
   owner: z.string().optional(),
   date: z.iso.date().optional(),
   note: z.string().optional(),
+  /** The steps themselves (a runbook, how to rotate), when short. */
+  steps: z.string().max(20_000).optional(),
+  /** Access items: the provider's name, e.g. "Gandi" or "Vercel". */
+  provider: z.string().trim().max(200).optional(),
+  /** Rotation items: who has the access to rotate the secret. */
+  whoCan: z.string().trim().max(500).optional(),
+  /** Support items: the owner's time zone and hours, e.g. "Mon–Fri 9–18". */
+  timeZone: timeZone.optional(),
+  hours: z.string().trim().max(200).optional(),
+  /** How to reach the owner: a phone number, a pager, a channel. */
+  contact: z.string().trim().max(200).optional(),
+})
+
+/** A person the checklist names, with the clock they live by. */
+export const OwnerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  timeZone,
+  contact: z.string().trim().max(200).optional(),
 })
 
 /** A relative path inside the repository, such as ".env.production". */
@@ -357,7 +388,19 @@ export const WorkspaceSchema = z.strictObject({
   checklist: z
     .array(ChecklistItemSchema)
     .default([])
-    .describe('Manual items (handover, rollback) with owner, date and note.'),
+    .refine((list) => new Set(list.map((c) => c.id)).size === list.length, {
+      message: 'checklist ids must be unique',
+    })
+    .describe(
+      'Manual items (runbooks, access, secret rotation, support) with owner, date and note.',
+    ),
+  owners: z
+    .array(OwnerSchema)
+    .default([])
+    .refine((list) => new Set(list.map((o) => o.name)).size === list.length, {
+      message: 'owner names must be unique',
+    })
+    .describe('The people the checklist names, with their time zones.'),
   monitoring: MonitoringSchema.prefault({}).describe(
     'Scheduled monitoring: owner, uptime URLs and interval, daily re-checks, alert channels, retention.',
   ),
@@ -370,6 +413,8 @@ export type Environment = z.infer<typeof EnvironmentSchema>
 export type Repo = z.infer<typeof RepoSchema>
 export type Monitoring = z.infer<typeof MonitoringSchema>
 export type AlertChannelConfig = z.infer<typeof AlertChannelSchema>
+export type ChecklistItem = z.infer<typeof ChecklistItemSchema>
+export type Owner = z.infer<typeof OwnerSchema>
 
 /**
  * The hosts the domain checks look at: apex, www and every subdomain,
