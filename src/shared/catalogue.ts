@@ -384,6 +384,25 @@ export const CATALOGUE: readonly CheckInfo[] = [
     onDemand: 'Send test messages',
   },
   {
+    id: 'monitor.uptime',
+    stage: 6,
+    title: 'Your pages are watched every few minutes',
+    why:
+      'An outage noticed by a customer first costs orders and trust. ' +
+      'Checking the key pages every 1–5 minutes, and confirming a ' +
+      'failure before alerting, tells you within minutes and without ' +
+      'false alarms.',
+  },
+  {
+    id: 'monitor.alert-route',
+    stage: 6,
+    title: 'Alerts reach a named person',
+    why:
+      'Monitoring only helps if an alert reaches someone who acts on it. ' +
+      'A channel that was never tested, or an alert with no owner, ' +
+      'fails exactly when it is needed.',
+  },
+  {
     id: 'http.request-id',
     stage: 6,
     title: 'Responses carry a request id',

@@ -4,6 +4,7 @@ import type { Evidence } from '../../shared/finding'
 import type { Workspace } from '../../shared/workspace'
 import type { Logger } from '../log'
 import type { Network } from '../net/network'
+import type { AlertQueue } from '../store/alert-queue'
 import type { Vault } from '../vault/vault'
 
 /** What a check receives: the world as the workspace describes it. */
@@ -28,6 +29,11 @@ export interface CheckContext {
   readonly progress?: (note: string) => void
   /** Where `secret:NAME` values come from; absent where there is none. */
   readonly vault?: Vault
+  /**
+   * The alerts delivered so far, by the workspace file's path
+   * (monitor.alert-route); absent where there is no history database.
+   */
+  readonly alertLog?: Pick<AlertQueue, 'lastDelivered'>
   /**
    * Runs a probe once per audit and shares its result: several checks
    * read the same TLS handshake or DNS answer.

@@ -23,6 +23,8 @@ import { envPreviewOnly } from './env-preview-only'
 import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
 import { latency } from './latency'
+import { monitorAlertRoute } from './monitor-alert-route'
+import { monitorUptime } from './monitor-uptime'
 import { nameservers } from './nameservers'
 import { payloadSize } from './payload-size'
 import { productionHost } from './production-host'
@@ -75,6 +77,8 @@ const ALL: readonly Check[] = [
   emailMtaSts,
   emailTlsRpt,
   emailTestSend,
+  monitorUptime,
+  monitorAlertRoute,
   requestId,
 ]
 

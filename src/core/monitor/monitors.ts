@@ -1,4 +1,5 @@
 import type { Workspace } from '../../shared/workspace'
+import { siteUrl } from '../net/network'
 
 /** What a monitor watches. */
 export type MonitorKind = 'uptime' | 'tls' | 'records'
@@ -13,10 +14,17 @@ export interface MonitorSpec {
   readonly intervalMs: number
 }
 
-/** The pages the uptime monitors watch: the canonical page by default. */
+/**
+ * The pages the uptime monitors watch: by default the canonical page, on
+ * the workspace's ports unless the origin names its own.
+ */
 export function uptimeUrls(workspace: Workspace): readonly string[] {
   const urls = workspace.monitoring.uptime.urls
-  return urls.length > 0 ? urls : [`${workspace.canonicalOrigin}/`]
+  if (urls.length > 0) return urls
+  const origin = new URL(workspace.canonicalOrigin)
+  if (origin.port) return [`${origin.origin}/`]
+  const scheme = origin.protocol === 'https:' ? 'https' : 'http'
+  return [siteUrl(workspace.network, scheme, origin.hostname, '/')]
 }
 
 /**

@@ -46,9 +46,15 @@ export async function probePage(
     }
   } catch (error) {
     if (error instanceof HttpError || error instanceof DnsError)
-      return { ok: false, reason: `${error.reason}.` }
+      return { ok: false, reason: sentence(error.reason) }
     throw error
   }
+}
+
+/** "the connection was refused" → "The connection was refused." */
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/\.$/, '')
+  return trimmed.charAt(0).toUpperCase() + trimmed.slice(1) + '.'
 }
 
 /**
@@ -98,7 +104,7 @@ export async function probeCertificate(
     }
     return { ok: true, durationMs }
   } catch (error) {
-    return { ok: false, reason: `${messageOf(error)}.` }
+    return { ok: false, reason: sentence(messageOf(error)) }
   }
 }
 

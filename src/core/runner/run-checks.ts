@@ -31,6 +31,8 @@ export interface AuditOptions {
   readonly log?: Logger
   /** Resolves `secret:NAME` references, e.g. in endpoint headers. */
   readonly vault?: Vault
+  /** Alert deliveries so far, for monitor.alert-route. */
+  readonly alertLog?: CheckContext['alertLog']
   readonly onProgress?: (event: AuditProgress) => void
 }
 
@@ -115,6 +117,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         outcome: () => outcome,
         deadlineMs,
         vault: options.vault,
+        alertLog: options.alertLog,
         onProgress: options.onProgress,
       })
     }
@@ -181,6 +184,7 @@ interface TaskEnvironment {
   readonly outcome: () => AuditOutcome
   readonly deadlineMs: number
   readonly vault?: Vault
+  readonly alertLog?: CheckContext['alertLog']
   readonly onProgress?: (event: AuditProgress) => void
 }
 
@@ -199,6 +203,7 @@ async function runWithTimeout(
     signal,
     log: env.log,
     vault: env.vault,
+    alertLog: env.alertLog,
     progress: (note) =>
       env.onProgress?.({
         type: 'check-progress',

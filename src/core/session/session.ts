@@ -1,12 +1,14 @@
 import type {
+  ChangedTarget,
   HistoryView,
   ProgressEvent,
+  RunChanges,
   RunView,
   SecretView,
   WorkspaceView,
 } from '../../shared/ipc'
 import { checkInfo } from '../../shared/catalogue'
-import type { Finding } from '../../shared/finding'
+import { isProblem, type Finding } from '../../shared/finding'
 import {
   secretRefName,
   WORKSPACE_VERSION,
@@ -134,6 +136,7 @@ export class Session {
         now: this.#options.now,
         log: this.#log,
         vault: this.#options.vault,
+        alertLog: this.#options.store.alerts,
         checkTimeoutMs: this.#options.checkTimeoutMs,
         deadlineMs: this.#options.deadlineMs,
         onProgress: this.#options.onProgress,
@@ -155,16 +158,34 @@ export class Session {
 
   /**
    * The last full audit, with the results of any partial runs since (a
-   * test send on demand) laid over it: what the Audit screen shows.
+   * test send, a re-check) laid over it: what the Audit screen shows,
+   * with what changed since the view before the latest run.
    */
   lastRun(): RunView | null {
     if (!this.#workspace) return null
+    const latest = this.#viewBefore(Number.MAX_SAFE_INTEGER)
+    if (!latest) return null
+    const previous = this.#viewBefore(latest.latestId)
+    if (!previous) return latest.view
+    const changes = changesBetween(previous, latest.view)
+    return { ...latest.view, changes }
+  }
+
+  /**
+   * The Audit screen as it stood before run `beforeId`: the last full
+   * audit before it, with the partial runs after that laid over it.
+   */
+  #viewBefore(
+    beforeId: number,
+  ): { view: RunView; latestId: number; latestAt: string } | undefined {
     const store = this.#options.store
-    const file = this.#workspace.file
-    const full = store.lastRun(file)
-    const partials = store.partialRunsAfter(file, full?.id ?? 0)
+    const file = this.#workspace!.file
+    const full = store.lastRun(file, beforeId)
+    const partials = store
+      .partialRunsAfter(file, full?.id ?? 0)
+      .filter((run) => run.id < beforeId)
     const base = full ?? partials[0]
-    if (!base) return null
+    if (!base) return undefined
     let findings = full?.findings ?? []
     for (const run of partials) {
       const replaced = new Set(run.checks)
@@ -174,7 +195,12 @@ export class Session {
       ]
     }
     const { workspace: _file, checks: _checks, ...meta } = base
-    return { ...meta, findings }
+    const latest = partials.at(-1) ?? base
+    return {
+      view: { ...meta, findings },
+      latestId: latest.id,
+      latestAt: latest.finishedAt,
+    }
   }
 
   history(check: string, target: string): readonly HistoryView[] {
@@ -224,13 +250,14 @@ export class Session {
       ? newFailures(previous.findings, result.findings)
       : []
     this.#log.info('audit finished', {
+      run: id,
       outcome: result.outcome,
       findings: result.findings.length,
       partial: partial?.join(','),
       regressions: regressions.length,
       ms: result.durationMs,
     })
-    const run: RunView = partial ? this.lastRun()! : { id, ...result }
+    const run = this.lastRun()!
     this.#options.onAudit?.(run, regressions)
     return run
   }
@@ -243,6 +270,35 @@ export class Session {
       )
     }
     return this.#workspace
+  }
+}
+
+/** The targets whose problems went away, and those with new ones. */
+function changesBetween(
+  before: { view: RunView; latestAt: string },
+  after: RunView,
+): RunChanges {
+  const problems = (run: RunView) => {
+    const byKey = new Map<string, Finding>()
+    for (const f of run.findings) {
+      if (isProblem(f)) byKey.set(`${f.check}\u0000${f.target}`, f)
+    }
+    return byKey
+  }
+  const ran = new Set(after.findings.map((f) => `${f.check}\u0000${f.target}`))
+  const old = problems(before.view)
+  const now = problems(after)
+  const changed = (f: Finding): ChangedTarget => ({
+    check: f.check,
+    target: f.target,
+    title: f.title,
+  })
+  return {
+    since: before.latestAt,
+    fixed: [...old]
+      .filter(([key]) => ran.has(key) && !now.has(key))
+      .map(([, f]) => changed(f)),
+    broke: [...now].filter(([key]) => !old.has(key)).map(([, f]) => changed(f)),
   }
 }
 
