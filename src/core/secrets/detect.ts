@@ -78,24 +78,38 @@ export class Detector {
         guard?.spend(rule, performance.now() - started, segment.line)
       }
     }
+    // Tried only where a keyword starts: see keywordAnchored.
+    const runAnchored = (rule: SecretRule, starts: readonly number[]) => {
+      if (rule.path && !rule.path.test(origin.file)) return
+      if (guard && !guard.allows(rule)) return
+      const started = guard ? performance.now() : 0
+      const lines = new LineCursor(segment)
+      for (const m of findMatches(rule, text, starts)) {
+        const found = this.judge(rule, m, 0, segment, origin, lines)
+        if (found) emit(found)
+      }
+      guard?.spend(rule, performance.now() - started, segment.line)
+    }
     for (const index of unconditional) run(rules[index]!, 0, text.length)
     if (matcher.scan(text, this.hits) === 0) return
     const touched: number[] = []
-    this.hits.forEach((offsets, id) => {
-      if (offsets.length === 0) return
+    const keywords = matcher.keywords
+    this.hits.forEach((ends, id) => {
+      if (ends.length === 0) return
+      const length = keywords[id]!.length
       for (const index of rulesByKeyword[id]!) {
         const list = this.ruleHits[index]!
         if (list.length === 0) touched.push(index)
-        for (const offset of offsets) list.push(offset)
+        for (const end of ends) list.push(end - length)
       }
     })
     touched.sort((a, b) => a - b)
     for (const index of touched) {
-      const offsets = this.ruleHits[index]!.sort((a, b) => a - b)
-      for (const [from, to] of regions(text, offsets)) {
-        run(rules[index]!, from, to)
-      }
-      offsets.length = 0
+      const starts = this.ruleHits[index]!.sort((a, b) => a - b)
+      const rule = rules[index]!
+      if (rule.fast?.anchored) runAnchored(rule, starts)
+      else for (const [from, to] of regions(text, starts)) run(rule, from, to)
+      starts.length = 0
     }
   }
 
@@ -154,12 +168,28 @@ export class Detector {
 export function* findMatches(
   rule: SecretRule,
   text: string,
+  starts?: readonly number[],
 ): Generator<RegExpExecArray> {
-  const regex = rule.fast?.core ?? rule.regex!
+  const anchored = starts ? rule.fast?.anchored : undefined
+  const regex = anchored ?? rule.fast?.core ?? rule.regex!
   const lead = rule.fast?.lead ?? 0
   let previousEnd = 0
+  let next = 0
+  const exec = (): RegExpExecArray | null => {
+    if (!anchored) return regex.exec(text)
+    // Sticky at each keyword start in turn: the first that matches is
+    // the leftmost match, as the core can only begin at a keyword.
+    while (next < starts!.length) {
+      const at = starts![next++]!
+      if (at < previousEnd) continue
+      regex.lastIndex = at
+      const m = regex.exec(text)
+      if (m) return m
+    }
+    return null
+  }
   regex.lastIndex = 0
-  for (let m = regex.exec(text); m; m = regex.exec(text)) {
+  for (let m = exec(); m; m = exec()) {
     if (m[0].length === 0) regex.lastIndex++
     if (lead > 0) {
       const floor = Math.max(previousEnd, m.index - lead)

@@ -13,12 +13,14 @@
 const SYMBOLS = 128
 
 export class KeywordMatcher {
-  /** delta[state * SYMBOLS + symbol] → next state. */
-  private readonly delta: Int32Array
   /** For each state, the keyword ids that end there (after failure links). */
   private readonly outputs: readonly (readonly number[])[]
-  /** 1 where outputs[state] is not empty: keeps the inner loop on ints. */
-  private readonly accepting: Uint8Array
+  /**
+   * The DFA again, indexed by (state << 8 | char code) with case folded
+   * in; a state where keywords end is stored as ~state (negative), so
+   * the inner loop is one lookup and one sign test per character.
+   */
+  private readonly table: Int32Array
 
   constructor(readonly keywords: readonly string[]) {
     const goto: Map<number, number>[] = [new Map()]
@@ -61,9 +63,14 @@ export class KeywordMatcher {
         }
       }
     }
-    this.delta = delta
     this.outputs = ends
-    this.accepting = Uint8Array.from(ends, (e) => (e.length > 0 ? 1 : 0))
+    this.table = new Int32Array(goto.length * 256)
+    for (let state = 0; state < goto.length; state++) {
+      for (let c = 0; c < 256; c++) {
+        const next = delta[state * SYMBOLS + symbol(c)]!
+        this.table[(state << 8) | c] = ends[next]!.length > 0 ? ~next : next
+      }
+    }
   }
 
   /**
@@ -72,13 +79,17 @@ export class KeywordMatcher {
    * how many occurrences there were.
    */
   scan(text: string, hits: number[][]): number {
-    const { delta, outputs, accepting } = this
+    const { table, outputs } = this
     let state = 0
     let count = 0
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i)
-      state = delta[(state << 7) | (code < 128 ? FOLD[code]! : 0)]!
-      if (accepting[state] === 0) continue
+    const length = text.length
+    for (let i = 0; i < length; i++) {
+      // Characters past Latin-1 fold onto it (& 255). That can only add
+      // hits, never lose one: every keyword is ASCII, and a keyword hit
+      // just lets a rule's regex look.
+      state = table[(state << 8) | (text.charCodeAt(i) & 255)]!
+      if (state >= 0) continue
+      state = ~state
       for (const id of outputs[state]!) hits[id]!.push(i + 1)
       count++
     }
@@ -90,6 +101,7 @@ const FOLD = Uint8Array.from({ length: 128 }, (_, c) =>
   c >= 65 && c <= 90 ? c + 32 : c,
 )
 
+/** Latin-1 beyond ASCII shares symbol 0: no keyword holds it. */
 function symbol(code: number): number {
   return code < 128 ? FOLD[code]! : 0
 }

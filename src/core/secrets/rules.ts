@@ -39,7 +39,16 @@ export interface SecretRule {
    * over the identifier itself, which matches the same text (see
    * findMatches in detect.ts) at a fraction of the regex engine's cost.
    */
-  readonly fast?: { readonly core: RegExp; readonly lead: number }
+  readonly fast?: {
+    readonly core: RegExp
+    readonly lead: number
+    /**
+     * The core, sticky, when every match of it starts with one of the
+     * rule's keywords (see keywordAnchored): it is then tried only where
+     * the prefilter saw a keyword begin.
+     */
+    readonly anchored?: RegExp
+  }
   /** The rule only applies to files whose path matches. */
   readonly path?: RegExp
   /** A secret with Shannon entropy at or below this is not reported. */
@@ -142,7 +151,7 @@ function compileRule(raw: RawRule): SecretRule {
     pattern: raw.regex,
     pathPattern: raw.path,
     regex,
-    fast: regex && splitLead(regex),
+    fast: regex && splitLead(regex, raw.keywords ?? []),
     path: raw.path ? compile(raw.path, '', where('path')) : undefined,
     entropy: raw.entropy || undefined,
     secretGroup: raw.secretGroup || undefined,
@@ -158,7 +167,7 @@ const INNER_LEAD = /^\(\?i:\[\\w\.\\-\]\{0,(\d+)\}\?/
  * Splits `[\w.-]{0,N}?REST` (and the nested form gitleaks generates,
  * `[\w.-]{0,N}?(?i:[\w.-]{0,M}?REST)`) into REST and N (+M).
  */
-function splitLead(regex: RegExp) {
+function splitLead(regex: RegExp, keywords: readonly string[]) {
   const outer = LEAD.exec(regex.source)
   if (!outer) return undefined
   let rest = regex.source.slice(outer[0].length)
@@ -170,7 +179,131 @@ function splitLead(regex: RegExp) {
   }
   // A second identifier class would change what the walk back covers.
   if (rest.startsWith('[\\w.\\-]')) return undefined
-  return { core: new RegExp(rest, regex.flags), lead }
+  const anchored = keywordAnchored(rest, keywords)
+    ? new RegExp(rest, regex.flags + 'y')
+    : undefined
+  return { core: new RegExp(rest, regex.flags), lead, anchored }
+}
+
+/**
+ * True when every text `source` matches begins with one of `keywords`
+ * (case-insensitively): the literal beginnings of its alternatives are
+ * spelled out, through groups, `[Aa]` case pairs and optional groups,
+ * and each must start with a keyword. Anything it cannot read is false.
+ */
+export function keywordAnchored(
+  source: string,
+  keywords: readonly string[],
+): boolean {
+  const starts = literalStarts(source, 0, 64)
+  if (!starts || starts.prefixes.length === 0) return false
+  const lower = keywords.map((k) => k.toLowerCase())
+  return starts.prefixes.every((p) =>
+    lower.some((k) => p.toLowerCase().startsWith(k)),
+  )
+}
+
+interface Starts {
+  readonly prefixes: string[]
+  /** Where reading stopped. */
+  readonly end: number
+}
+
+/**
+ * The literal beginnings of an alternation starting at `i`, read until
+ * the first construct that is not a literal; undefined past `limit`
+ * branches or on syntax it does not know.
+ */
+function literalStarts(
+  src: string,
+  i: number,
+  limit: number,
+): Starts | undefined {
+  const done: string[] = []
+  let current = ['']
+  let open = true
+  const extend = (add: readonly string[]) => {
+    current = current.flatMap((c) => add.map((a) => c + a))
+    return current.length <= limit
+  }
+  while (i < src.length && src[i] !== ')') {
+    const c = src[i]!
+    if (c === '|') {
+      done.push(...current)
+      current = ['']
+      open = true
+      i++
+      continue
+    }
+    if (!open) {
+      i = skipAtom(src, i)
+      if (i < 0) return undefined
+      continue
+    }
+    let add: string[] | undefined
+    let next = i + 1
+    if (/[A-Za-z0-9_,-]/.test(c)) add = [c]
+    else if (c === '\\' && /[.\-_]/.test(src[i + 1] ?? '')) {
+      add = [src[i + 1]!]
+      next = i + 2
+    } else if (c === '[') {
+      // A short class of plain characters: [Aa], [_\-].
+      const set = /^\[((?:[A-Za-z0-9_]|\\[.\-_]){1,4})\]/.exec(src.slice(i))
+      if (set) {
+        add = [...set[1]!.replace(/\\/g, '')]
+        next = i + set[0].length
+      }
+    } else if (c === '(') {
+      const head = /^\((?:\?(?:-?i)?:)?/.exec(src.slice(i))![0]
+      if (head === '(' && src[i + 1] === '?') return undefined
+      const inner = literalStarts(src, i + head.length, limit)
+      if (!inner || src[inner.end] !== ')') return undefined
+      add = inner.prefixes
+      next = inner.end + 1
+    }
+    if (!add) {
+      open = false
+      continue
+    }
+    const quantifier = src[next]
+    if (quantifier === '?' && src[next + 1] !== '?') {
+      if (!extend(['', ...add])) return undefined
+      i = next + 1
+      continue
+    }
+    if (quantifier === '*' || quantifier === '+' || quantifier === '{') {
+      open = false
+      continue
+    }
+    if (!extend(add)) return undefined
+    i = next
+  }
+  done.push(...current)
+  return { prefixes: done, end: i }
+}
+
+/** Skips one atom and its quantifier; -1 when unsure. */
+function skipAtom(src: string, i: number): number {
+  const c = src[i]!
+  if (c === '\\') i += src[i + 1] === 'x' ? 4 : 2
+  else if (c === '[') {
+    let j = i + 1
+    while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1
+    i = j + 1
+  } else if (c === '(') {
+    let depth = 0
+    let j = i
+    for (; j < src.length; j++) {
+      if (src[j] === '\\') j++
+      else if (src[j] === '[') {
+        while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1
+      } else if (src[j] === '(') depth++
+      else if (src[j] === ')' && --depth === 0) break
+    }
+    i = j + 1
+  } else i++
+  const q = /^(?:[*+?]|\{\d+(?:,\d*)?\})\??/.exec(src.slice(i))
+  return q ? i + q[0].length : i
 }
 
 function compileAllowlist(raw: RawAllowlist): Allowlist {

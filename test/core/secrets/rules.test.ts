@@ -67,6 +67,18 @@ describe('the bundled gitleaks rules', () => {
     },
   )
 
+  it('anchors at keywords only the rules whose matches start with one', () => {
+    const anchored = (id: string) =>
+      !!rules.rules.find((r) => r.id === id)!.fast?.anchored
+    expect(anchored('generic-api-key')).toBe(true)
+    expect(anchored('linkedin-client-id')).toBe(true)
+    // Its keywords (test_, live_) are in the key, not at the match start.
+    expect(anchored('lob-api-key')).toBe(false)
+    // A second alternative starts with \b, not a keyword.
+    expect(anchored('atlassian-api-token')).toBe(false)
+    expect(withRegex.filter((r) => r.fast?.anchored).length).toBeGreaterThan(90)
+  })
+
   it('finds the same matches with the identifier walk-back as with the whole regex', () => {
     const corpus = [
       ...withRegex.flatMap((r) => [0, 1, 2].map((s) => positive(r, s).text)),
@@ -74,8 +86,16 @@ describe('the bundled gitleaks rules', () => {
     ].join('\n')
     const fast = withRegex.filter((r) => r.fast)
     expect(fast.length).toBeGreaterThan(80)
+    const lower = corpus.toLowerCase()
     for (const rule of fast) {
       const viaCore = [...findMatches(rule, corpus)].map(describeMatch)
+      if (rule.fast!.anchored) {
+        const starts = keywordStarts(lower, rule.keywords)
+        const viaStarts = [...findMatches(rule, corpus, starts)]
+        expect(viaStarts.map(describeMatch), `${rule.id} (anchored)`).toEqual(
+          viaCore,
+        )
+      }
       const whole: string[] = []
       const regex = rule.regex!
       regex.lastIndex = 0
@@ -86,6 +106,16 @@ describe('the bundled gitleaks rules', () => {
     }
   })
 })
+
+/** Every offset where one of the keywords begins, ascending. */
+function keywordStarts(lower: string, keywords: readonly string[]): number[] {
+  const starts = new Set<number>()
+  for (const word of keywords) {
+    for (let i = lower.indexOf(word); i >= 0; i = lower.indexOf(word, i + 1))
+      starts.add(i)
+  }
+  return [...starts].sort((a, b) => a - b)
+}
 
 function describeMatch(m: RegExpExecArray): string {
   return `${m.index}:${m[0]}:${m.slice(1).join('|')}`
