@@ -41,6 +41,23 @@ export interface RunView {
   readonly durationMs: number
   readonly outcome: 'completed' | 'cancelled' | 'deadline'
   readonly findings: readonly Finding[]
+  /** What changed since the audit before, when there was one. */
+  readonly changes?: RunChanges
+}
+
+/** Problems gone and problems new, target by target, since a past audit. */
+export interface RunChanges {
+  /** When the audit compared against finished. */
+  readonly since: string
+  readonly fixed: readonly ChangedTarget[]
+  readonly broke: readonly ChangedTarget[]
+}
+
+export interface ChangedTarget {
+  readonly check: string
+  readonly target: string
+  /** The title of the problem: the old one when fixed, the new when broke. */
+  readonly title: string
 }
 
 export interface HistoryView {

@@ -140,13 +140,19 @@ export class Store {
     return save()
   }
 
-  /** The most recent full audit of a workspace, with its findings. */
-  lastRun(workspace: string): RunRecord | undefined {
+  /**
+   * The most recent full audit of a workspace, with its findings; with
+   * `beforeId`, the most recent one saved before that run.
+   */
+  lastRun(
+    workspace: string,
+    beforeId = Number.MAX_SAFE_INTEGER,
+  ): RunRecord | undefined {
     const row = this.#db
-      .prepare<[string], RunRow>(
-        'SELECT * FROM runs WHERE workspace = ? AND checks IS NULL ORDER BY id DESC LIMIT 1',
+      .prepare<[string, number], RunRow>(
+        'SELECT * FROM runs WHERE workspace = ? AND checks IS NULL AND id < ? ORDER BY id DESC LIMIT 1',
       )
-      .get(workspace)
+      .get(workspace, beforeId)
     return row && this.#withFindings(row)
   }
 

@@ -102,6 +102,31 @@ describe('Session', () => {
     expect(names).not.toContain(`expired.${world.domain}`)
   })
 
+  it('says what a re-check fixed and what broke since the run before', async () => {
+    const yearOn = () => new Date(Date.now() + 365 * 86_400_000)
+    const later = session({ now: yearOn })
+    await later.open(world.workspaceFile)
+    await later.runAudit()
+    expect(later.lastRun()!.changes).toBeUndefined()
+    // A year on every certificate has run out; today, only one has.
+    const today = session()
+    await today.open(world.workspaceFile)
+    const recheck = await today.runAudit(['tls.expiry'])
+    const fixed = recheck.changes!.fixed.filter((c) => c.check === 'tls.expiry')
+    expect(fixed.map((c) => c.target)).toContain(`admin.${world.domain}`)
+    expect(fixed.map((c) => c.target)).not.toContain(`expired.${world.domain}`)
+    expect(recheck.changes!.broke).toEqual([])
+    // The re-check is laid over the full audit, not instead of it.
+    expect(recheck.findings.some((f) => f.check === 'dns.apex')).toBe(true)
+    expect(today.lastRun()).toEqual(recheck)
+
+    const again = await later.runAudit(['tls.expiry'])
+    expect(again.changes!.broke.map((c) => c.target)).toContain(
+      `admin.${world.domain}`,
+    )
+    expect(Date.parse(again.changes!.since)).not.toBeNaN()
+  }, 120_000)
+
   it('lists credentials by name, marking those the workspace needs', async () => {
     const file = join(dir, 'mail.launchready.yaml')
     await writeFile(
