@@ -63,6 +63,21 @@ function judge(item: ManualItem, workspace: Workspace): Verdict {
     `  checklist:\n    - id: ${id}\n      done: true\n` +
     `      owner: <who keeps it current>\n      date: <YYYY-MM-DD>\n` +
     `      note: <where it is, e.g. ${item.example}>`
+  // The steps may also be written in the checklist entry itself (the
+  // handover checklist's runbook field); the pack then carries them.
+  if (entry?.done && !entry.note?.trim() && entry.steps?.trim()) {
+    return {
+      status: 'pass',
+      severity: 'info',
+      title: `${item.info.title} in the workspace`,
+      detail:
+        `Recorded as written down` +
+        (entry.owner ? ` by ${entry.owner}` : '') +
+        (entry.date ? ` on ${entry.date}` : '') +
+        `. The steps are in the workspace's checklist and the handover pack.`,
+      evidence: { ...evidence, steps: true },
+    }
+  }
   if (entry?.done && entry.note?.trim()) {
     return {
       status: 'pass',

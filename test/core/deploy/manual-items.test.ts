@@ -71,4 +71,20 @@ describe('the manual deploy items', () => {
     })
     expect(rollback.evidence).toMatchObject({ owner: 'Sam', done: true })
   })
+
+  it('pass when the steps are written in the checklist entry itself', async () => {
+    const { rollback } = await judge([
+      {
+        id: 'deploy.rollback',
+        done: true,
+        owner: 'Sam',
+        steps: 'Vercel › Deployments › previous build › Promote',
+      },
+    ])
+    expect(rollback).toMatchObject({
+      status: 'pass',
+      title: 'Rollback steps are written down in the workspace',
+    })
+    expect(rollback.evidence).toMatchObject({ steps: true })
+  })
 })
