@@ -35,13 +35,18 @@ test('audits the world and explains its expired certificate as a blocker', async
     await expect(item).toContainText(
       `The certificate of ${EXPIRED} has expired`,
     )
+    await expect(item).toContainText(
+      'Browser warning: Browsers show a security warning',
+    )
+    await expect(item).toContainText('Fix: Renew the certificate now')
     await expect(audit.targetRow('tls.expiry', EXPIRED)).toContainText('Fail')
+    await expect(audit.readiness).toContainText(/\d+ of \d+ checks clear/)
     await expect(audit.stage(7)).toContainText('no checks for this stage yet')
     await shoot('audit', { fullPage: true })
   })
 
   await test.step('its detail explains what was measured and the fix', async () => {
-    await audit.riskItem('tls.expiry', EXPIRED).getByRole('button').click()
+    await audit.openRisk('tls.expiry', EXPIRED)
     await detail.expectOpen()
     await expect(detail.title).toHaveText(
       `The certificate of ${EXPIRED} has expired`,
@@ -65,15 +70,27 @@ test('audits the world and explains its expired certificate as a blocker', async
   })
 
   await test.step('a request’s timings show as a timeline', async () => {
-    await audit
-      .riskItem('edge.https-redirect', 'no-redirect.shop.test', audit.alsoToFix)
-      .getByRole('button')
-      .click()
+    await audit.openRisk(
+      'edge.https-redirect',
+      'no-redirect.shop.test',
+      audit.alsoToFix,
+    )
     await expect(detail.timeline).toBeVisible()
     await expect(detail.timeline.getByRole('listitem').first()).toBeVisible()
     await expect(detail.section('How to fix')).toContainText('nginx')
     await shoot('finding-detail-timeline')
     await detail.closeWithEscape()
+  })
+
+  await test.step('Re-check reruns just that check, and says what changed', async () => {
+    const blockersBefore = await audit.blockers.locator(':scope > li').count()
+    await audit.recheck('tls.expiry', EXPIRED).click()
+    await expect(audit.changes).toContainText(/Since the run of .*: nothing/)
+    // The rest of the audit is still there, not only tls.expiry.
+    await expect(audit.blockers.locator(':scope > li')).toHaveCount(
+      blockersBefore,
+    )
+    await expect(audit.riskItem('tls.expiry', EXPIRED)).toBeVisible()
   })
 })
 

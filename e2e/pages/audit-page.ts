@@ -12,6 +12,8 @@ export class AuditPage {
   readonly riskTitle: Locator
   readonly blockers: Locator
   readonly alsoToFix: Locator
+  readonly readiness: Locator
+  readonly changes: Locator
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'Launch audit' })
@@ -28,6 +30,8 @@ export class AuditPage {
     this.riskTitle = page.locator('#risk-title')
     this.blockers = page.getByRole('list', { name: 'Blockers' })
     this.alsoToFix = page.getByRole('list', { name: 'Also to fix' })
+    this.readiness = page.locator('.risk-summary .readiness')
+    this.changes = page.getByRole('region', { name: 'Since the run before' })
   }
 
   async expectShown(workspaceName: string): Promise<void> {
@@ -45,6 +49,20 @@ export class AuditPage {
   /** The risk-list entry of a check on a target, within `list`. */
   riskItem(check: string, target: string, list = this.blockers) {
     return list.locator(`li[data-check="${check}"][data-target="${target}"]`)
+  }
+
+  /** Opens the detail of a risk-list entry. */
+  async openRisk(check: string, target: string, list = this.blockers) {
+    await this.riskItem(check, target, list)
+      .getByRole('button', { name: /^(?!Re-check)/ })
+      .click()
+  }
+
+  /** The entry's Re-check button, which reruns just its check. */
+  recheck(check: string, target: string, list = this.blockers) {
+    return this.riskItem(check, target, list).getByRole('button', {
+      name: /^Re-check/,
+    })
   }
 
   /** A stage's section, by number. */

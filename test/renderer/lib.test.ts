@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { formatScalar, humanizeKey } from '../../src/renderer/lib/evidence'
-import { codeText, fixBlocks } from '../../src/renderer/lib/fix-text'
-import { riskHeadline, riskSummary } from '../../src/renderer/lib/risk'
+import {
+  codeText,
+  fixBlocks,
+  fixSummary,
+} from '../../src/renderer/lib/fix-text'
+import {
+  readiness,
+  readinessText,
+  riskHeadline,
+  riskSummary,
+} from '../../src/renderer/lib/risk'
 import { sampleFinding } from '../support/sample-run'
 
 describe('evidence labels', () => {
@@ -63,5 +72,55 @@ describe('the risk list', () => {
     expect(riskHeadline(riskSummary([sampleFinding()]))).toBe(
       'No blockers and nothing else to fix: every check passed.',
     )
+  })
+})
+
+describe('the fix in one line', () => {
+  it('takes the first sentence of prose, not the code', () => {
+    const fix =
+      'Renew the certificate now. Then automate it.\n  certbot renew\n'
+    expect(fixSummary(fix)).toBe('Renew the certificate now.')
+  })
+
+  it('cuts a long sentence at a word', () => {
+    const sentence = `Add ${'a record '.repeat(40)}now.`
+    const summary = fixSummary(sentence, 60)
+    expect(summary.length).toBeLessThanOrEqual(61)
+    expect(summary.endsWith('…')).toBe(true)
+    const kept = summary.slice(0, -1)
+    expect(sentence.startsWith(`${kept} `)).toBe(true)
+  })
+
+  it('ends a line that introduced code as a sentence', () => {
+    expect(
+      fixSummary('Add a record that allows your CA, e.g.:\n  0 issue "x"'),
+    ).toBe('Add a record that allows your CA, e.g.')
+    expect(fixSummary('Publish this record:\n  v=spf1 -all')).toBe(
+      'Publish this record.',
+    )
+  })
+
+  it('gives nothing for a fix with no prose', () => {
+    expect(fixSummary('  v=spf1 -all')).toBe('')
+    expect(fixSummary(undefined)).toBe('')
+  })
+})
+
+describe('readiness', () => {
+  const f = sampleFinding
+  it('counts a check clear only when none of its targets has a problem', () => {
+    const r = readiness([
+      f({ check: 'tls.expiry', target: 'a', status: 'pass' }),
+      f({ check: 'tls.expiry', target: 'b', status: 'fail' }),
+      f({ check: 'tls.valid', target: 'a', status: 'pass' }),
+      f({ check: 'dns.caa', target: 'a', status: 'warn' }),
+      f({ check: 'email.mx', target: 'a', status: 'skip' }),
+    ])
+    expect(r).toEqual({ clear: 1, checked: 3 })
+    expect(readinessText(r)).toBe('1 of 3 checks clear (33 %)')
+  })
+
+  it('says when nothing has been checked', () => {
+    expect(readinessText(readiness([]))).toBe('nothing checked yet')
   })
 })

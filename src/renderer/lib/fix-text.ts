@@ -35,3 +35,19 @@ export function codeText(lines: readonly string[]): string {
   const cut = Math.min(...indents)
   return lines.map((l) => l.slice(cut)).join('\n')
 }
+
+/**
+ * The first step of a fix in one short line, for the risk list: its
+ * first sentence of prose, cut at a word near `max` characters.
+ */
+export function fixSummary(fix: string | undefined, max = 160): string {
+  const prose = fixBlocks(fix ?? '').find((b) => b.kind === 'text')
+  const text = (prose?.lines ?? []).join(' ').replace(/\s+/g, ' ').trim()
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text
+  if (sentence.length <= max) {
+    // "…like this:" introduces code the line leaves out: end it plainly.
+    return sentence.replace(/:$/, '').replace(/([^.!?])$/, '$1.')
+  }
+  const cut = sentence.slice(0, max)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2))}…`
+}

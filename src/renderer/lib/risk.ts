@@ -51,3 +51,32 @@ export function stageChecks(stage: StageNumber): readonly CheckInfo[] {
 export function findingKey(ref: { check: string; target: string }): string {
   return `${ref.check}\u0000${ref.target}`
 }
+
+/** How many checks that ran are clear: no problem on any target. */
+export interface Readiness {
+  readonly clear: number
+  readonly checked: number
+}
+
+/**
+ * Readiness of the findings given (one stage's, or all): a check counts
+ * once it has a verdict other than skip, and is clear when none of its
+ * targets has a problem.
+ */
+export function readiness(findings: readonly Finding[]): Readiness {
+  const problem = new Map<string, boolean>()
+  for (const f of findings) {
+    if (f.status === 'skip') continue
+    problem.set(f.check, (problem.get(f.check) ?? false) || isProblem(f))
+  }
+  const checked = problem.size
+  const clear = [...problem.values()].filter((p) => !p).length
+  return { clear, checked }
+}
+
+/** "31 of 40 checks clear (78 %)". */
+export function readinessText(r: Readiness): string {
+  if (r.checked === 0) return 'nothing checked yet'
+  const share = Math.floor((100 * r.clear) / r.checked)
+  return `${r.clear} of ${r.checked} checks clear (${share} %)`
+}

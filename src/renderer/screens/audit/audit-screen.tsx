@@ -30,7 +30,11 @@ export function AuditScreen() {
       </div>
       <ErrorText>{error}</ErrorText>
       <RunStatus />
-      <RiskSummary findings={findings} running={snapshot.running} />
+      <RiskSummary
+        findings={findings}
+        running={snapshot.running}
+        changes={snapshot.run?.changes}
+      />
       <ol className="stage-list" aria-label="Stages">
         {STAGES.map((stage) => (
           <StageSection key={stage.number} stage={stage} snapshot={snapshot} />

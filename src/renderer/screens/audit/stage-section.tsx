@@ -2,7 +2,7 @@ import type { CheckInfo } from '../../../shared/catalogue'
 import { worstStatus } from '../../../shared/finding'
 import type { Stage } from '../../../shared/stages'
 import { StatusBadge } from '../../components/badges'
-import { stageChecks } from '../../lib/risk'
+import { readiness, readinessText, stageChecks } from '../../lib/risk'
 import {
   shownFindings,
   stageFindings,
@@ -47,7 +47,14 @@ function StageHeading(props: StageProps & { id: string }) {
         </h2>
         <p className="stage-goal">{props.stage.goal}</p>
       </div>
-      {worst && <StatusBadge status={worst} />}
+      {worst && (
+        <span className="stage-status">
+          <StatusBadge status={worst} />
+          <span className="stage-readiness">
+            {readinessText(readiness(findings))}
+          </span>
+        </span>
+      )}
     </header>
   )
 }
@@ -67,6 +74,6 @@ function StageChecks(props: StageProps & { checks: readonly CheckInfo[] }) {
 
 function emptyText(stage: number): string {
   return stage === 1
-    ? 'This stage’s result is the risk list at the top of the page, once an audit has run. Its own checks (a production address on your own domain, no preview-only settings) are not in this version yet.'
+    ? 'This stage’s result is the risk list at the top of the page, once an audit has run.'
     : 'This version has no checks for this stage yet, so nothing here is checked automatically.'
 }
