@@ -13,6 +13,12 @@ import {
 } from '../core/vault/vault'
 import { loadWorkspace } from '../core/workspace/load'
 import { envCheck } from './env-check'
+import {
+  deployCommand,
+  monitorCommand,
+  MonitorUsageError,
+  openHistory,
+} from './monitor'
 import { readSecretValue } from './read-secret'
 import { ScanUsageError, scanSecretsCommand } from './scan-secrets'
 
@@ -26,6 +32,9 @@ const USAGE = `Usage:
   launch-ready secret list
   launch-ready scan secrets <path> [--format text|json|sarif] [--history]
                             [--baseline FILE]
+  launch-ready monitor <workspace> [--db FILE] [--verbose]
+                       [--test-alert [--channel NAME]]
+  launch-ready deploy mark <workspace> [--note TEXT] [--db FILE]
 
 Exit status: 0 nothing at or above --fail-on (default: high) failed,
 1 something did, 2 bad usage or a bad workspace.
@@ -42,6 +51,8 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean }
   readonly env: NodeJS.ProcessEnv
   readonly vault?: Vault
+  /** Ends a long-running command (monitor) as SIGINT would. */
+  readonly signal?: AbortSignal
 }
 
 /** Runs one CLI command; resolves to the exit status. */
@@ -62,6 +73,10 @@ export async function main(
         if (rest[0] !== 'secrets')
           throw new UsageError('scan needs a kind: "scan secrets <path>".')
         return await scanSecretsCommand(rest.slice(1), io)
+      case 'monitor':
+        return await monitorCommand(rest, io)
+      case 'deploy':
+        return await deployCommand(rest, io)
       case '--help':
       case '-h':
       case 'help':
@@ -73,7 +88,11 @@ export async function main(
         throw new UsageError(`Unknown command "${command}".`)
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ScanUsageError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ScanUsageError ||
+      error instanceof MonitorUsageError
+    ) {
       io.stderr(`${error.message}\n\n${USAGE}\n`)
       return EXIT.usage
     }
@@ -137,6 +156,8 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const cancel = new AbortController()
   const onSignal = () => cancel.abort()
   process.once('SIGINT', onSignal)
+  // Alert deliveries the monitor recorded, for monitor.alert-route.
+  const history = openHistory(io.env)
   try {
     const result = await runAudit({
       workspace: loaded.workspace,
@@ -147,6 +168,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
       vault: io.vault ?? withEnvironmentSecrets(keychainVault(), io.env),
       signal: cancel.signal,
       deadlineMs: seconds * 1000,
+      alertLog: history?.alerts,
     })
     const name = loaded.workspace.name
     io.stdout(
@@ -158,6 +180,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
       ? EXIT.failed
       : EXIT.ok
   } finally {
+    history?.close()
     process.removeListener('SIGINT', onSignal)
   }
 }

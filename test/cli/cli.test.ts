@@ -121,7 +121,7 @@ describe('launch-ready audit', () => {
     ],
     [['audit', 'a.yaml', '--only', 'tls.nope'], /Unknown check: tls\.nope/],
     [['audit', 'a.yaml', '--colour'], /Unknown option '--colour'/],
-    [['deploy'], /Unknown command "deploy"/],
+    [['deploy'], /deploy needs mark/],
     [[], /No command given/],
   ])('exits 2 on bad usage %j, saying why', async (argv, message) => {
     const { code, stderr } = await cli(argv)
