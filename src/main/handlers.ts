@@ -30,5 +30,7 @@ export function createHandlers(session: Session, dialogs: Dialogs): Handlers {
     'secret:list': () => session.secrets(),
     'secret:set': ({ name, value }) => session.setSecret(name, value),
     'secret:delete': ({ name }) => session.deleteSecret(name),
+    'baseline:accept': ({ fingerprint, reason }) =>
+      session.acceptSecretFinding(fingerprint, reason),
   }
 }

@@ -16,6 +16,7 @@ export const INVOKE_CHANNELS = [
   'secret:list',
   'secret:set',
   'secret:delete',
+  'baseline:accept',
 ] as const
 
 export const EVENT_CHANNELS = [

@@ -167,6 +167,16 @@ export const INVOKE = {
     z.strictObject({ name: secretName, value: z.string().min(1).max(16_384) }),
   ),
   'secret:delete': channel<boolean>()(z.strictObject({ name: secretName })),
+  /**
+   * Accepts a secret finding of the last scan into the repository's
+   * baseline, by fingerprint, with the reason the team gives.
+   */
+  'baseline:accept': channel<void>()(
+    z.strictObject({
+      fingerprint: z.string().regex(/^[0-9a-f]{16,64}$/),
+      reason: z.string().trim().min(1, 'say why it is accepted').max(500),
+    }),
+  ),
 } as const satisfies {
   readonly [C in InvokeChannel]: Channel<z.ZodType, unknown>
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type {
   ChangedTarget,
   HistoryView,
@@ -15,6 +16,8 @@ import {
   type WorkspaceInput,
 } from '../../shared/workspace'
 import { CHECKS, selectChecks } from '../checks/registry'
+import { repoDirectory } from '../env/repo'
+import { acceptFinding } from '../secrets/baseline'
 import { LaunchReadyError } from '../errors'
 import { silentLogger, type Logger } from '../log'
 import { createNetwork } from '../net/network'
@@ -172,6 +175,44 @@ export class Session {
   }
 
   /**
+   * Accepts one secret finding of the last scan into the repository's
+   * baseline, with the team's reason. The finding is looked up by its
+   * fingerprint among the stored results, so the baseline gets what the
+   * scan reported (rule, file) and never a value.
+   */
+  async acceptSecretFinding(
+    fingerprint: string,
+    reason: string,
+  ): Promise<void> {
+    const action = 'accept the secret finding'
+    const loaded = this.#requireWorkspace(action)
+    const { repo, secrets } = loaded.workspace
+    if (!repo) {
+      throw new LaunchReadyError(
+        action,
+        'the workspace names no repository (repo.path) to keep a baseline in',
+      )
+    }
+    const found = (this.lastRun()?.findings ?? [])
+      .filter((f) => f.check.startsWith('secrets.'))
+      .flatMap((f) => scannedSecrets(f.evidence))
+      .find((s) => s.fingerprint === fingerprint)
+    if (!found) {
+      throw new LaunchReadyError(
+        action,
+        `the last scan has no finding ${fingerprint}; run the scan again`,
+      )
+    }
+    const baseline = join(repoDirectory(repo, loaded.file), secrets.baseline)
+    await acceptFinding(baseline, found, reason)
+    this.#log.info('accepted a secret finding', {
+      rule: found.rule,
+      file: found.file,
+      baseline,
+    })
+  }
+
+  /**
    * The Audit screen as it stood before run `beforeId`: the last full
    * audit before it, with the partial runs after that laid over it.
    */
@@ -300,6 +341,21 @@ function changesBetween(
       .map(([, f]) => changed(f)),
     broke: [...now].filter(([key]) => !old.has(key)).map(([, f]) => changed(f)),
   }
+}
+
+/** The secret findings a secrets.* finding lists in its evidence. */
+function scannedSecrets(
+  evidence: Finding['evidence'],
+): { fingerprint: string; rule: string; file: string }[] {
+  const listed = Array.isArray(evidence.findings) ? evidence.findings : []
+  return listed.flatMap((item) => {
+    const { fingerprint, rule, file } = (item ?? {}) as Record<string, unknown>
+    return typeof fingerprint === 'string' &&
+      typeof rule === 'string' &&
+      typeof file === 'string'
+      ? [{ fingerprint, rule, file }]
+      : []
+  })
 }
 
 function toView(loaded: LoadedWorkspace): WorkspaceView {

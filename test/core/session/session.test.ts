@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
@@ -126,6 +127,58 @@ describe('Session', () => {
     )
     expect(Date.parse(again.changes!.since)).not.toBeNaN()
   }, 120_000)
+
+  it('accepts a secret finding into the baseline with a reason, never its value', async () => {
+    const key = ['AKIA', 'QYLPMN5HHHFPZAM2'].join('')
+    await mkdir(join(dir, 'shop', 'src'), { recursive: true })
+    await writeFile(join(dir, 'shop', 'src', 'fixture.ts'), `k = '${key}'\n`)
+    execFileSync('git', ['init', '-q'], { cwd: join(dir, 'shop') })
+    const file = join(dir, 'repo.launchready.yaml')
+    await writeFile(
+      file,
+      [
+        'version: 1',
+        'name: Shop',
+        'domain: shop.example.com',
+        'canonicalOrigin: https://shop.example.com',
+        'repo: { path: shop }',
+      ].join('\n'),
+    )
+    const s = session()
+    await s.open(file)
+    const before = await s.runAudit(['secrets.repo'])
+    const found = before.findings[0]!
+    expect(found.status).toBe('fail')
+    const [{ fingerprint }] = found.evidence.findings as {
+      fingerprint: string
+    }[]
+
+    await expect(s.acceptSecretFinding('0'.repeat(16), 'x')).rejects.toThrow(
+      /no finding 0+; run the scan again/,
+    )
+    await s.acceptSecretFinding(fingerprint, 'A revoked key in a test fixture')
+    const baseline = await readFile(
+      join(dir, 'shop', '.secrets-baseline.json'),
+      'utf8',
+    )
+    expect(JSON.parse(baseline)).toEqual({
+      version: 1,
+      accepted: [
+        {
+          fingerprint,
+          rule: 'aws-access-token',
+          file: 'src/fixture.ts',
+          reason: 'A revoked key in a test fixture',
+        },
+      ],
+    })
+    expect(baseline).not.toContain(key)
+    const after = await s.runAudit(['secrets.repo'])
+    expect(after.findings[0]!.status).toBe('pass')
+    expect(after.changes!.fixed).toEqual([
+      expect.objectContaining({ check: 'secrets.repo', target: 'shop' }),
+    ])
+  })
 
   it('lists credentials by name, marking those the workspace needs', async () => {
     const file = join(dir, 'mail.launchready.yaml')
