@@ -125,6 +125,8 @@ export class MonitorService {
   async runOnce(spec: MonitorSpec, signal: AbortSignal): Promise<void> {
     if (spec.kind === 'records') return this.#checkRecords(spec)
     const result = await this.#probe(spec, signal)
+    // A probe cut short by stop() saw nothing about the site.
+    if (signal.aborted) return
     const at = this.#o.clock.now()
     this.#o.store.monitor.recordSample(this.#o.workspaceId, {
       monitor: spec.id,

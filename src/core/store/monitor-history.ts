@@ -95,6 +95,19 @@ export interface StoredMonitorState {
   readonly detail: string
 }
 
+/** The headline numbers of one monitor, as the dashboard shows them. */
+export interface MonitorSummary {
+  /** Uptime fractions over 24 h, 7 d and 30 d; absent with no samples. */
+  readonly uptime: {
+    readonly day?: number
+    readonly week?: number
+    readonly month?: number
+  }
+  /** Response time over the last 24 h. */
+  readonly p50?: number
+  readonly p95?: number
+}
+
 /** How long each kind of history is kept, in days. */
 export interface Retention {
   readonly samplesDays: number
@@ -312,6 +325,42 @@ export class MonitorHistory {
     return (row.ok ?? 0) / row.n
   }
 
+  /** Uptime for 24 h, 7 d and 30 d, and the day's p50/p95. */
+  summary(workspace: string, monitor: string, now: number): MonitorSummary {
+    const day = SIZE_MS.day
+    const { p50, p95 } = this.percentiles(workspace, monitor, day, now)
+    return {
+      uptime: {
+        day: this.uptime(workspace, monitor, day, now),
+        week: this.uptime(workspace, monitor, 7 * day, now),
+        month: this.uptime(workspace, monitor, 30 * day, now),
+      },
+      p50,
+      p95,
+    }
+  }
+
+  /**
+   * The response-time trend over the `rangeMs` before `now`, from the
+   * coarsest rollup that still draws a useful line: minutes for up to a
+   * day, hours for up to 30 days, days beyond.
+   */
+  trend(
+    workspace: string,
+    monitor: string,
+    rangeMs: number,
+    now: number,
+  ): { readonly size: RollupSize; readonly points: readonly RollupPoint[] } {
+    const size: RollupSize =
+      rangeMs <= SIZE_MS.day
+        ? 'minute'
+        : rangeMs <= 30 * SIZE_MS.day
+          ? 'hour'
+          : 'day'
+    const from = startOf(now - rangeMs, size)
+    return { size, points: this.series(workspace, monitor, size, from, now) }
+  }
+
   /** p50 and p95 over a whole window, merged from its rollups. */
   percentiles(
     workspace: string,
@@ -422,7 +471,8 @@ export class MonitorHistory {
         monitor: r.monitor,
         startedAt: r.started_at,
         ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
-        durationMs: (r.ended_at ?? now) - r.started_at,
+        // Never negative, even if the wall clock was set back meanwhile.
+        durationMs: Math.max(0, (r.ended_at ?? now) - r.started_at),
         cause: r.cause,
       }))
   }

@@ -155,3 +155,40 @@ describe('monitor history', () => {
     expect(days.reduce((n, d) => n + d.count, 0)).toBe(total)
   })
 })
+
+describe('monitor dashboard queries', () => {
+  it('sums up uptime for 24 h, 7 d and 30 d and picks the trend bucket', () => {
+    const now = T0 + 20 * DAY
+    // One sample an hour for 20 days; day 15 was all down.
+    for (let h = 0; h < 20 * 24; h++) {
+      const down = h >= 15 * 24 && h < 16 * 24
+      store.monitor.recordSample(WS, {
+        monitor: 'm',
+        at: T0 + h * HOUR,
+        ok: !down,
+        ...(down ? { error: 'refused' } : { durationMs: 100 }),
+      })
+    }
+    const summary = store.monitor.summary(WS, 'm', now)
+    expect(summary.uptime.day).toBe(1)
+    expect(summary.uptime.week).toBeCloseTo(6 / 7, 2)
+    expect(summary.uptime.month).toBeCloseTo(19 / 20, 2)
+    expect(summary.p50).toBeGreaterThan(75)
+    expect(summary.p50).toBeLessThanOrEqual(100)
+    expect(store.monitor.trend(WS, 'm', DAY, now).size).toBe('minute')
+    expect(store.monitor.trend(WS, 'm', 30 * DAY, now)).toMatchObject({
+      size: 'hour',
+    })
+    const year = store.monitor.trend(WS, 'm', 365 * DAY, now)
+    expect(year.size).toBe('day')
+    expect(year.points).toHaveLength(20)
+    expect(year.points[15]).toMatchObject({ count: 24, okCount: 0 })
+  })
+
+  it('never reports a negative incident when the clock was set back', () => {
+    store.monitor.openIncident(WS, 'm', T0, 'HTTP 500')
+    store.monitor.closeIncidents(WS, 'm', T0 - HOUR)
+    const [incident] = store.monitor.incidents(WS, 0, T0)
+    expect(incident!.durationMs).toBe(0)
+  })
+})
