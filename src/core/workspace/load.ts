@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
 import {
   Document,
   isMap,
@@ -10,9 +10,20 @@ import {
   type Node,
 } from 'yaml'
 import type { z } from 'zod'
-import { WorkspaceSchema, type Workspace } from '../../shared/workspace'
+import {
+  WORKSPACE_VERSION,
+  WorkspaceSchema,
+  type Workspace,
+} from '../../shared/workspace'
 import { messageOf, WorkspaceError, type WorkspaceIssue } from '../errors'
+import {
+  declaredVersion,
+  migrateDocument,
+  OLDEST_VERSION,
+  type Migration,
+} from './migrate'
 import { secretLikeValue } from './secret-values'
+import { isJson, writeAtomically } from './write-file'
 
 /** Larger than any hand-written workspace; refusing protects the app. */
 export const MAX_WORKSPACE_BYTES = 1024 * 1024
@@ -23,14 +34,100 @@ export interface LoadedWorkspace {
   readonly workspace: Workspace
   /** Values that look like real secrets: shown, never silently kept. */
   readonly warnings: readonly WorkspaceIssue[]
+  /** Set when the file was from an older schema version. */
+  readonly migrated?: MigratedFile
 }
 
-/** Reads, parses and validates a workspace file; throws WorkspaceError. */
-export async function loadWorkspace(file: string): Promise<LoadedWorkspace> {
+/** An older file brought up to date, and where its original is kept. */
+export interface MigratedFile extends Migration {
+  /** The original, kept beside the file; undefined when not saved. */
+  readonly backup?: string
+  /** Why the migrated file could not be saved, when it could not. */
+  readonly unsaved?: string
+}
+
+export interface LoadOptions {
+  /**
+   * What to do with a file from an older version: `save` (the default)
+   * keeps the original beside it and saves the migrated file; `memory`
+   * migrates it for this session only and leaves the disk alone.
+   */
+  readonly migrate?: 'save' | 'memory'
+}
+
+/**
+ * Reads, parses and validates a workspace file; throws WorkspaceError.
+ * A file from an older schema version is migrated, its original kept as
+ * `<name>.v<old>.bak.yaml`; one from a newer version is refused.
+ */
+export async function loadWorkspace(
+  file: string,
+  options: LoadOptions = {},
+): Promise<LoadedWorkspace> {
   const path = resolve(file)
   const text = await readWorkspaceText(path)
   const parsed = parseWorkspace(text, path)
-  return { file: path, workspace: parsed.workspace, warnings: parsed.warnings }
+  const loaded = {
+    file: path,
+    workspace: parsed.workspace,
+    warnings: parsed.warnings,
+  }
+  if (!parsed.migration) return loaded
+  if (options.migrate === 'memory') {
+    return { ...loaded, migrated: parsed.migration }
+  }
+  return { ...loaded, migrated: await saveMigrated(path, text, parsed) }
+}
+
+/**
+ * Keeps the original text beside the file, then replaces the file with
+ * the migrated document. The backup is written first and never over an
+ * existing one, so the original survives a crash between the two.
+ */
+async function saveMigrated(
+  path: string,
+  original: string,
+  parsed: ParsedWorkspace,
+): Promise<MigratedFile> {
+  const migration = parsed.migration!
+  const text = isJson(path)
+    ? JSON.stringify(parsed.document.toJS(), null, 2) + '\n'
+    : parsed.document.toString({ lineWidth: 0 })
+  // What is written must open again as the current version.
+  parseWorkspace(text, path)
+  let backup: string | undefined
+  try {
+    backup = await writeBackup(path, original, migration.from)
+    await writeAtomically(path, text, true)
+    return { ...migration, backup }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'the folder is read-only'
+        : messageOf(error)
+    return { ...migration, ...(backup ? { backup } : {}), unsaved: reason }
+  }
+}
+
+/** `shop.launchready.yaml` → `shop.launchready.v0.bak.yaml` (or `.2.`…). */
+export function backupPath(path: string, version: number, n = 1): string {
+  const ext = extname(path)
+  const base = ext ? path.slice(0, -ext.length) : path
+  return `${base}.v${version}.bak${n > 1 ? `.${n}` : ''}${ext || '.yaml'}`
+}
+
+async function writeBackup(path: string, text: string, version: number) {
+  for (let n = 1; ; n++) {
+    const backup = backupPath(path, version, n)
+    try {
+      await writeFile(backup, text, { flag: 'wx' })
+      return backup
+    } catch (error) {
+      const exists = (error as NodeJS.ErrnoException).code === 'EEXIST'
+      if (!exists || n >= 100) throw error
+    }
+  }
 }
 
 async function readWorkspaceText(path: string): Promise<string> {
@@ -75,6 +172,8 @@ export interface ParsedWorkspace {
   readonly document: Document.Parsed
   readonly workspace: Workspace
   readonly warnings: readonly WorkspaceIssue[]
+  /** Set when the text was an older version, migrated in `document`. */
+  readonly migration?: Migration
 }
 
 /**
@@ -105,6 +204,8 @@ export function parseWorkspace(text: string, file: string): ParsedWorkspace {
     )
   }
 
+  const migration = checkVersion(document, file, at)
+
   const result = WorkspaceSchema.safeParse(document.toJS())
   if (!result.success) {
     throw new WorkspaceError(
@@ -128,7 +229,43 @@ export function parseWorkspace(text: string, file: string): ParsedWorkspace {
       })
     }
   })
-  return { document, workspace: result.data, warnings }
+  return {
+    document,
+    workspace: result.data,
+    warnings,
+    ...(migration ? { migration } : {}),
+  }
+}
+
+/**
+ * Refuses a file from a newer version (its fields may mean something
+ * this app does not know) and migrates one from an older version in
+ * place. Anything else about `version` is left to the schema.
+ */
+function checkVersion(
+  document: Document.Parsed,
+  file: string,
+  at: (offset: number | undefined) => { line?: number; column?: number },
+): Migration | undefined {
+  const version = declaredVersion(document)
+  if (version === undefined) return undefined
+  if (version > WORKSPACE_VERSION) {
+    const node = document.get('version', true) as Node | undefined
+    throw new WorkspaceError('open the workspace', file, [
+      {
+        path: 'version',
+        message:
+          `the file is workspace version ${version}, newer than the ` +
+          `version ${WORKSPACE_VERSION} this copy of Launch Ready reads; ` +
+          `update Launch Ready to open it`,
+        ...at(node?.range?.[0]),
+      },
+    ])
+  }
+  if (version < WORKSPACE_VERSION && version >= OLDEST_VERSION) {
+    return migrateDocument(document, version)
+  }
+  return undefined
 }
 
 type Path = readonly (string | number)[]

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { extname, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { Document } from 'yaml'
 import type { WorkspaceInput } from '../../shared/workspace'
 import { WorkspaceError, type WorkspaceIssue } from '../errors'
 import { parseWorkspace, type LoadedWorkspace } from './load'
+import { isJson, writeAtomically } from './write-file'
 
 const HEADER = [
   ' Launch Ready workspace (schema version 1).',
@@ -78,34 +78,4 @@ async function commit(
   }
   await writeAtomically(path, text, options.overwrite ?? false)
   return { file: path, workspace: parsed.workspace, warnings: parsed.warnings }
-}
-
-/**
- * Writes through a temporary file, so a crash mid-write leaves either the
- * old file or the new one, never half of each. A new file is linked into
- * place, which fails rather than replace one that appeared meanwhile.
- */
-async function writeAtomically(path: string, text: string, overwrite: boolean) {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
-  await writeFile(temp, text, { flag: 'wx' })
-  try {
-    if (overwrite) {
-      await rename(temp, path)
-    } else {
-      await link(temp, path)
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new WorkspaceError('save the workspace', path, [
-        { path: '', message: 'a file with that name already exists' },
-      ])
-    }
-    throw error
-  } finally {
-    await rm(temp, { force: true })
-  }
-}
-
-function isJson(path: string) {
-  return extname(path).toLowerCase() === '.json'
 }
