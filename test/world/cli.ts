@@ -129,6 +129,7 @@ function describe(world: World, ms: number): string {
     `Admin app  ${world.app.origin}, behind https://www.${world.domain}/api/ and /static/`,
     `Mail       received: ${world.mail.origin}${MAIL_CONTROL.mail} (reset: POST ${MAIL_CONTROL.reset})`,
     `           providers ${MAILER_DOMAIN} (approved), ${BULK_MAILER_DOMAIN} (not)`,
+    `Webhooks   ${world.webhookOrigin}/services/… (Slack-like), any other path (generic); received: ${world.webhookOrigin}/__world/webhook`,
     `Zones      also ${STALE_DOMAIN} (ns2 stale), ${LAME_DOMAIN} (a dead NS);`,
     `           canonical scenarios ${scenarios}`,
     '',
