@@ -149,9 +149,8 @@ describe('Session', () => {
     const before = await s.runAudit(['secrets.repo'])
     const found = before.findings[0]!
     expect(found.status).toBe('fail')
-    const [{ fingerprint }] = found.evidence.findings as {
-      fingerprint: string
-    }[]
+    const listed = found.evidence.findings as { fingerprint: string }[]
+    const fingerprint = listed[0]!.fingerprint
 
     await expect(s.acceptSecretFinding('0'.repeat(16), 'x')).rejects.toThrow(
       /no finding 0+; run the scan again/,
