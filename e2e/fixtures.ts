@@ -18,7 +18,7 @@ import { loadWorldInfo, type WorldInfo } from './support/world-info'
 
 interface TestFixtures {
   /** Which workspace "Open workspace…" picks. */
-  readonly workspace: 'world' | 'dead dns'
+  readonly workspace: 'world' | 'dead dns' | 'repo'
   /** The app, started fresh for this test in the run's mode. */
   readonly app: LaunchedApp
   /** Saves the window as e2e/screenshots/NAME.png. */
@@ -73,10 +73,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const problems: string[] = []
     const options: LaunchOptions = {
       userData: join(scratch, 'user-data'),
-      workspaceFile:
-        workspace === 'world'
-          ? world.workspaceFile
-          : world.deadDnsWorkspaceFile,
+      workspaceFile: {
+        world: world.workspaceFile,
+        'dead dns': world.deadDnsWorkspaceFile,
+        repo: world.repoWorkspaceFile,
+      }[workspace],
       newWorkspaceDir: join(scratch, 'workspaces'),
       watch: (page) => watchForProblems(page, problems),
     }

@@ -1,8 +1,10 @@
 import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startWorld } from '../test/world/world'
+import { updateWorkspace } from '../src/core/workspace/save'
+import { startWorld, type World } from '../test/world/world'
 import { e2eMode } from './support/mode'
 import {
   INIT_SCRIPT,
@@ -26,8 +28,32 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await mkdir(RUN_DIR, { recursive: true })
   if (mode === 'chromium bridge') await bundleInitScript()
   const world = await startWorld({ net: 'auto' })
-  await saveWorldInfo(world)
+  await saveWorldInfo(world, await writeRepoWorkspace(world))
   return () => world.stop()
+}
+
+/**
+ * The world's workspace with a repository that has a key committed in a
+ * test fixture: what the secrets.repo spec scans and accepts. The key is
+ * assembled here so this file is not itself a finding.
+ */
+async function writeRepoWorkspace(world: World): Promise<string> {
+  // Beside the world's workspace, whose CA file is a relative path.
+  const repo = join(world.dir, 'shop-repo')
+  await mkdir(join(repo, 'test'), { recursive: true })
+  const key = ['AKIA', 'QYLPMN5HHHFPZAM2'].join('')
+  await writeFile(
+    join(repo, 'test', 'fixture.ts'),
+    `export const revokedKey = '${key}'\n`,
+  )
+  execFileSync('git', ['init', '-q'], { cwd: repo })
+  const file = join(world.dir, 'repo.launchready.yaml')
+  await copyFile(world.workspaceFile, file)
+  await updateWorkspace(file, [
+    { path: ['name'], value: 'Shop with its repository' },
+    { path: ['repo'], value: { path: 'shop-repo' } },
+  ])
+  return file
 }
 
 function requireBuild(path: string): void {

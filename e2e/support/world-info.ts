@@ -3,7 +3,12 @@ import type { World } from '../../test/world/world'
 import { WORLD_INFO } from './paths'
 
 /** The facts about the running world the workers need. */
-export type WorldInfo = Pick<
+export type WorldInfo = WorldFacts & {
+  /** The world's workspace plus a repository with a committed key. */
+  readonly repoWorkspaceFile: string
+}
+
+type WorldFacts = Pick<
   World,
   | 'dir'
   | 'domain'
@@ -17,7 +22,10 @@ export type WorldInfo = Pick<
 >
 
 /** Written by the global setup, which owns the world's processes. */
-export async function saveWorldInfo(world: World): Promise<void> {
+export async function saveWorldInfo(
+  world: World,
+  repoWorkspaceFile: string,
+): Promise<void> {
   const { dir, domain, workspaceFile, deadDnsWorkspaceFile } = world
   const { caFile, resolver, hosts, apiToken, smtpPassword } = world
   const info: WorldInfo = {
@@ -30,6 +38,7 @@ export async function saveWorldInfo(world: World): Promise<void> {
     hosts,
     apiToken,
     smtpPassword,
+    repoWorkspaceFile,
   }
   await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
 }

@@ -5,6 +5,8 @@ import { SeverityBadge, StatusBadge } from '../../components/badges'
 import { CheckHistory } from './check-history'
 import { EvidenceView } from './evidence-view'
 import { FixText } from './fix-text'
+import { SecretFindings } from './secret-findings'
+import { withoutSecretList } from '../../lib/secrets'
 
 /** Everything about one finding, in the order a founder needs it. */
 export function DetailBody({ finding }: { finding: Finding }) {
@@ -23,8 +25,19 @@ export function DetailBody({ finding }: { finding: Finding }) {
         </p>
         {finding.detail && <p className="detail-text">{finding.detail}</p>}
       </header>
+      {isSecretScan(finding) && (
+        <DetailSection title="Secrets found">
+          <SecretFindings finding={finding} />
+        </DetailSection>
+      )}
       <DetailSection title="What we measured">
-        <EvidenceView evidence={finding.evidence} />
+        <EvidenceView
+          evidence={
+            isSecretScan(finding)
+              ? withoutSecretList(finding.evidence)
+              : finding.evidence
+          }
+        />
       </DetailSection>
       {info && (
         <DetailSection title="Why it matters">
@@ -39,6 +52,10 @@ export function DetailBody({ finding }: { finding: Finding }) {
       </DetailSection>
     </article>
   )
+}
+
+function isSecretScan(finding: Finding): boolean {
+  return finding.check.startsWith('secrets.')
 }
 
 function DetailSection(props: { title: string; children: ReactNode }) {
