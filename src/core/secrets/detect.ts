@@ -105,9 +105,11 @@ export class Detector {
     })
     touched.sort((a, b) => a - b)
     for (const index of touched) {
-      const starts = this.ruleHits[index]!.sort((a, b) => a - b)
+      // One keyword's offsets come sorted; only merged lists need it.
+      const starts = this.ruleHits[index]!
+      if (rules[index]!.keywords.length > 1) starts.sort((a, b) => a - b)
       const rule = rules[index]!
-      if (rule.fast?.anchored) runAnchored(rule, starts)
+      if (rule.anchored) runAnchored(rule, starts)
       else for (const [from, to] of regions(text, starts)) run(rule, from, to)
       starts.length = 0
     }
@@ -170,7 +172,7 @@ export function* findMatches(
   text: string,
   starts?: readonly number[],
 ): Generator<RegExpExecArray> {
-  const anchored = starts ? rule.fast?.anchored : undefined
+  const anchored = starts ? rule.anchored : undefined
   const regex = anchored ?? rule.fast?.core ?? rule.regex!
   const lead = rule.fast?.lead ?? 0
   let previousEnd = 0

@@ -42,13 +42,13 @@ export interface SecretRule {
   readonly fast?: {
     readonly core: RegExp
     readonly lead: number
-    /**
-     * The core, sticky, when every match of it starts with one of the
-     * rule's keywords (see keywordAnchored): it is then tried only where
-     * the prefilter saw a keyword begin.
-     */
-    readonly anchored?: RegExp
   }
+  /**
+   * The regex (its core, for a fast rule), sticky, when every match of
+   * it starts with one of the rule's keywords (see keywordAnchored): it
+   * is then tried only where the prefilter saw a keyword begin.
+   */
+  readonly anchored?: RegExp
   /** The rule only applies to files whose path matches. */
   readonly path?: RegExp
   /** A secret with Shannon entropy at or below this is not reported. */
@@ -145,13 +145,15 @@ export function loadRules(toml: string): RuleSet {
 function compileRule(raw: RawRule): SecretRule {
   const where = (what: string) => `rule "${raw.id}" ${what}`
   const regex = raw.regex ? compile(raw.regex, 'g', where('regex')) : undefined
+  const fast = regex && splitLead(regex)
   return {
     id: raw.id,
     description: raw.description ?? raw.id,
     pattern: raw.regex,
     pathPattern: raw.path,
     regex,
-    fast: regex && splitLead(regex, raw.keywords ?? []),
+    fast,
+    anchored: anchoredRegex(fast?.core ?? regex, raw.keywords ?? []),
     path: raw.path ? compile(raw.path, '', where('path')) : undefined,
     entropy: raw.entropy || undefined,
     secretGroup: raw.secretGroup || undefined,
@@ -167,7 +169,7 @@ const INNER_LEAD = /^\(\?i:\[\\w\.\\-\]\{0,(\d+)\}\?/
  * Splits `[\w.-]{0,N}?REST` (and the nested form gitleaks generates,
  * `[\w.-]{0,N}?(?i:[\w.-]{0,M}?REST)`) into REST and N (+M).
  */
-function splitLead(regex: RegExp, keywords: readonly string[]) {
+function splitLead(regex: RegExp) {
   const outer = LEAD.exec(regex.source)
   if (!outer) return undefined
   let rest = regex.source.slice(outer[0].length)
@@ -179,10 +181,19 @@ function splitLead(regex: RegExp, keywords: readonly string[]) {
   }
   // A second identifier class would change what the walk back covers.
   if (rest.startsWith('[\\w.\\-]')) return undefined
-  const anchored = keywordAnchored(rest, keywords)
-    ? new RegExp(rest, regex.flags + 'y')
+  return { core: new RegExp(rest, regex.flags), lead }
+}
+
+function anchoredRegex(
+  regex: RegExp | undefined,
+  keywords: readonly string[],
+): RegExp | undefined {
+  if (!regex || keywords.length === 0) return undefined
+  // A leading \b takes no text: the match still starts at the keyword.
+  const source = regex.source.replace(/^\\b/, '')
+  return keywordAnchored(source, keywords)
+    ? new RegExp(regex.source, regex.flags + 'y')
     : undefined
-  return { core: new RegExp(rest, regex.flags), lead, anchored }
 }
 
 /**
