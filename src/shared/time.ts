@@ -116,3 +116,20 @@ function parts(
     .join(':')
   return dateOnly ? { day, zone } : { day, time, zone }
 }
+
+/**
+ * A calendar date such as a checklist item's "2026-11-30" as "30 Nov
+ * 2026". It names a day, not an instant, so no zone applies; an
+ * unreadable one comes back as it was.
+ */
+export function formatCalendarDate(date: string, locale = 'en-GB'): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+    return date
+  }
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).format(new Date(`${date}T00:00:00Z`))
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   canonicalTimeZone,
+  formatCalendarDate,
   formatZonedTime,
   isTimeZone,
 } from '../../src/shared/time'
@@ -98,4 +99,14 @@ describe('time zone names', () => {
   it('gives the canonical name of an alias', () => {
     expect(canonicalTimeZone('US/Eastern')).toBe('America/New_York')
   })
+})
+
+describe('formatCalendarDate', () => {
+  it('shows a day without a zone, since it names no instant', () => {
+    expect(formatCalendarDate('2026-11-30')).toBe('30 Nov 2026')
+  })
+
+  it.each(['30/11/2026', '2026-13-40', ''])('returns %j as it was', (d) =>
+    expect(formatCalendarDate(d)).toBe(d),
+  )
 })

@@ -53,3 +53,27 @@ export function secretLikeValue(
   }
   return undefined
 }
+
+/** What a value that looks like a real secret is replaced with. */
+export const REDACTED_SECRET = '[hidden: looks like a secret]'
+
+/**
+ * A copy of `value` with every string that looks like a real secret
+ * replaced, judged by its own field name — for anything built from a
+ * workspace that leaves the process (the window, an exported document),
+ * so even a secret pasted into the file by mistake goes no further.
+ */
+export function redactSecretLike<T>(value: T, field = ''): T {
+  if (typeof value === 'string') {
+    return (secretLikeValue(field, value) ? REDACTED_SECRET : value) as T
+  }
+  if (Array.isArray(value)) {
+    return value.map((v: unknown) => redactSecretLike(v, field)) as T
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redactSecretLike(v, k)]),
+    ) as T
+  }
+  return value
+}
