@@ -60,10 +60,18 @@ const uuid = (rnd: Rnd) =>
 
 const PLANTS: readonly Plant[] = [
   {
+    // secretlint's AWS rule looks for key IDs only with enableIDScanRule,
+    // off in its recommended preset; it looks for the secret key instead.
     kind: 'aws-access-token',
-    secretlint: true,
+    secretlint: false,
     line: (r) =>
       `const awsKeyId = "AKIA${pick(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}"`,
+  },
+  {
+    kind: 'aws-secret-access-key',
+    secretlint: true,
+    line: (r) =>
+      `aws_secret_access_key = "${pick(r, ALNUM + '+/', 38)}${digits(r, 2)}"`,
   },
   {
     kind: 'github-pat',
@@ -115,7 +123,9 @@ const PLANTS: readonly Plant[] = [
     line: (r) =>
       [
         'const pem = `-----BEGIN RSA PRIVATE KEY-----',
-        ...Array.from({ length: 12 }, () => pick(r, ALNUM + '+/', 64)),
+        // A 2048-bit key's DER starts MIIEow…; 25 lines of 64 like one.
+        'MIIEowIBAAKCAQEA' + pick(r, ALNUM + '+/', 48),
+        ...Array.from({ length: 24 }, () => pick(r, ALNUM + '+/', 64)),
         '-----END RSA PRIVATE KEY-----`',
       ].join('\n'),
   },
