@@ -20,6 +20,7 @@ import {
   openHistory,
 } from './monitor'
 import { readSecretValue } from './read-secret'
+import { reportCommand, ReportUsageError } from './report'
 import { ScanUsageError, scanSecretsCommand } from './scan-secrets'
 
 const USAGE = `Usage:
@@ -35,6 +36,8 @@ const USAGE = `Usage:
   launch-ready monitor <workspace> [--db FILE] [--verbose]
                        [--test-alert [--channel NAME]]
   launch-ready deploy mark <workspace> [--note TEXT] [--db FILE]
+  launch-ready report <workspace> [--format md|html] [--out FILE]
+                      [--db FILE] [--offline] [--tz ZONE]
 
 Exit status: 0 nothing at or above --fail-on (default: high) failed,
 1 something did, 2 bad usage or a bad workspace.
@@ -73,6 +76,8 @@ export async function main(
         if (rest[0] !== 'secrets')
           throw new UsageError('scan needs a kind: "scan secrets <path>".')
         return await scanSecretsCommand(rest.slice(1), io)
+      case 'report':
+        return await reportCommand(rest, io)
       case 'monitor':
         return await monitorCommand(rest, io)
       case 'deploy':
@@ -91,7 +96,8 @@ export async function main(
     if (
       error instanceof UsageError ||
       error instanceof ScanUsageError ||
-      error instanceof MonitorUsageError
+      error instanceof MonitorUsageError ||
+      error instanceof ReportUsageError
     ) {
       io.stderr(`${error.message}\n\n${USAGE}\n`)
       return EXIT.usage
