@@ -296,6 +296,27 @@ describe('the handover document', () => {
     }
   })
 
+  it('names the DNS failure in place of the records when no server answers', async () => {
+    const dead = await loadWorkspace(world.deadDnsWorkspaceFile, {
+      migrate: 'memory',
+    })
+    const net = await createNetwork(dead.workspace, dead.file, {
+      timeoutMs: 1500,
+    })
+    const sources = await collectHandover({
+      loaded: dead,
+      resolver: net.resolver,
+      now: new Date('2026-12-04T08:30:00Z'),
+      userZone: 'UTC',
+    })
+    expect(sources.records?.records.length).toBeGreaterThan(0)
+    for (const record of sources.records!.records) {
+      expect(record.value).toMatch(/DNS server|DNS lookup failed/)
+    }
+    const md = handoverMarkdown(buildHandover(sources))
+    expect(md).toContain(`| ${dead.workspace.domain} | NS | `)
+  })
+
   it('says what is missing when no audit has run and nothing is filled in', async () => {
     const doc = buildHandover(
       await collectHandover({
