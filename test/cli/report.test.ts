@@ -5,7 +5,9 @@ import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { main, type CliIo } from '../../src/cli/index'
+import { VaultError } from '../../src/core/errors'
 import { Store } from '../../src/core/store/store'
+import type { Vault } from '../../src/core/vault/vault'
 import { memoryVault } from '../support/memory-vault'
 import { sampleFinding } from '../support/sample-run'
 
@@ -63,7 +65,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function cli(argv: string[]) {
+async function cli(
+  argv: string[],
+  vault: Vault = memoryVault({ 'shop-api-token': world.apiToken }),
+) {
   let stdout = ''
   let stderr = ''
   const io: CliIo = {
@@ -71,7 +76,7 @@ async function cli(argv: string[]) {
     stderr: (t) => (stderr += t),
     stdin: Readable.from(['']),
     env: { LAUNCH_READY_SECRET_SMTP_PASSWORD: PLANTED.env },
-    vault: memoryVault({ 'shop-api-token': world.apiToken }),
+    vault,
   }
   const code = await main(argv, io)
   return { code, stdout, stderr }
@@ -165,6 +170,28 @@ describe('launch-ready report', () => {
     expect(code).toBe(0)
     expect(stderr).toMatch(/no stored audit for this workspace/)
     expect(stdout).toContain('No audit has been stored for this workspace yet.')
+    expectNoSecrets(stdout)
+  })
+
+  it('lists secrets from the environment when the keychain cannot be read', async () => {
+    const noKeychain: Vault = {
+      ...memoryVault(),
+      list: () =>
+        Promise.reject(
+          new VaultError('list the keychain', 'no keychain here', 'test'),
+        ),
+    }
+    const { code, stdout } = await cli(
+      ['report', file, '--offline', '--db', db],
+      noKeychain,
+    )
+    expect(code).toBe(0)
+    expect(stdout).toContain(
+      'The keychain of this machine could not be read (Could not list the keychain: no keychain here (test))',
+    )
+    expect(stdout).toContain(
+      '| smtp-password | email.smtp.password | the environment variable LAUNCH\\_READY\\_SECRET\\_SMTP\\_PASSWORD |',
+    )
     expectNoSecrets(stdout)
   })
 

@@ -3,7 +3,9 @@ import type { Finding } from '../../shared/finding'
 import type { LoadedWorkspace } from '../workspace/load'
 import type { Resolver } from '../net/resolver'
 import type { RunRecord, Store } from '../store/store'
+import { LaunchReadyError } from '../errors'
 import { secretEnvName, type Vault } from '../vault/vault'
+import { secretReferences } from '../workspace/secret-refs'
 import { lookupDomainRecords, recordsFromFindings } from './domain-records'
 import type { HandoverSources } from './handover'
 
@@ -36,12 +38,18 @@ export async function collectHandover(
   const records = options.resolver
     ? await lookupDomainRecords(workspace, options.resolver, now)
     : run && recordsFromFindings(run.findings, run.startedAt)
+  const secrets = await secretPlaces(
+    options.vault,
+    options.env ?? {},
+    secretReferences(workspace).map((r) => r.name),
+  )
   return {
     workspace,
     fileName: basename(file),
     ...(run ? { run } : {}),
     ...(records ? { records } : {}),
-    storedSecrets: await secretPlaces(options.vault, options.env ?? {}),
+    storedSecrets: secrets.places,
+    ...(secrets.problem ? { vaultProblem: secrets.problem } : {}),
     generatedAt: now,
     ...(options.userZone ? { userZone: options.userZone } : {}),
   }
@@ -67,19 +75,37 @@ function latestRun(
   return { startedAt: base.startedAt, outcome: base.outcome, findings }
 }
 
+/**
+ * Where each secret is kept on this machine, by name: the vault's list
+ * and, for the names the workspace uses, their environment variables.
+ * A keychain that cannot be listed (a headless machine) is a note in
+ * the pack, not a failure.
+ */
 async function secretPlaces(
   vault: Pick<Vault, 'list'> | undefined,
   env: NodeJS.ProcessEnv,
-): Promise<Map<string, string>> {
+  referenced: readonly string[],
+): Promise<{ places: Map<string, string>; problem?: string }> {
   const places = new Map<string, string>()
-  for (const name of vault ? await vault.list() : []) {
-    const variable = secretEnvName(name)
+  const inEnv = (name: string) => env[secretEnvName(name)] !== undefined
+  const envPlace = (name: string) =>
+    `the environment variable ${secretEnvName(name)}`
+  let listed: readonly string[] = []
+  let problem: string | undefined
+  try {
+    listed = vault ? await vault.list() : []
+  } catch (error) {
+    if (!(error instanceof LaunchReadyError)) throw error
+    problem = error.message
+  }
+  for (const name of listed) {
     places.set(
       name,
-      env[variable] !== undefined
-        ? `the environment variable ${variable}`
-        : 'the keychain of this machine',
+      inEnv(name) ? envPlace(name) : 'the keychain of this machine',
     )
   }
-  return places
+  for (const name of referenced) {
+    if (inEnv(name)) places.set(name, envPlace(name))
+  }
+  return { places, ...(problem ? { problem } : {}) }
 }

@@ -34,6 +34,8 @@ export interface HandoverSources {
   readonly records?: DomainRecords
   /** Secrets this machine holds, by name, and where each is kept. */
   readonly storedSecrets: ReadonlyMap<string, string>
+  /** Why the vault could not be listed, when it could not. */
+  readonly vaultProblem?: string
   readonly generatedAt: Date
   /** The reader's zone; the machine's when absent. */
   readonly userZone?: string
@@ -456,7 +458,11 @@ function secrets(ctx: Context): Section {
       : [
           {
             kind: 'text',
-            text: 'Names and places only. Values stay in the keychain of each machine that needs them.',
+            text:
+              'Names and places only. Values stay in the keychain of each machine that needs them.' +
+              (ctx.vaultProblem
+                ? ` The keychain of this machine could not be read (${ctx.vaultProblem}), so only environment variables are listed.`
+                : ''),
           },
           {
             kind: 'table',
