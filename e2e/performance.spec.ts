@@ -21,7 +21,7 @@ test('measures the admin API with its credential and shows the p95 trend', async
     await shell.goTo('Credentials')
     const credentials = new CredentialsPage(app.page)
     await expect(credentials.row('shop-api-token')).toContainText(
-      'No value saved yetUsed by this workspace',
+      'No value saved yetUsed by this workspace: endpoints',
     )
     await credentials.add('shop-api-token', world.apiToken)
   })
@@ -47,7 +47,8 @@ test('measures the admin API with its credential and shows the p95 trend', async
       .click()
     await detail.expectOpen()
     await expect(detail.title).toContainText(
-      /p95 4\d\d(\.\d)? ms, over the 300 ms budget/,
+      // The report waits 400 ms; a busy machine adds to it, never less.
+      /p95 [4-9]\d\d(\.\d)? ms, over the 300 ms budget/,
     )
     await expect(detail.section('How to fix')).toContainText(
       "server's own work",

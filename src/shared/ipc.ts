@@ -75,6 +75,8 @@ export interface SecretView {
   readonly name: string
   readonly stored: boolean
   readonly referenced: boolean
+  /** The workspace fields that refer to it, e.g. `email.smtp.password`. */
+  readonly usedIn: readonly string[]
 }
 
 export type ProgressEvent =

@@ -48,7 +48,9 @@ describe('the IPC router', () => {
     })
     expect(await dispatch('secret:list', {})).toEqual({
       ok: true,
-      value: [{ name: 'stripe-key', stored: true, referenced: false }],
+      value: [
+        { name: 'stripe-key', stored: true, referenced: false, usedIn: [] },
+      ],
     })
   })
 

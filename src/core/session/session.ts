@@ -10,14 +10,11 @@ import type {
 } from '../../shared/ipc'
 import { checkInfo } from '../../shared/catalogue'
 import { isProblem, type Finding } from '../../shared/finding'
-import {
-  secretRefName,
-  WORKSPACE_VERSION,
-  type WorkspaceInput,
-} from '../../shared/workspace'
+import { WORKSPACE_VERSION, type WorkspaceInput } from '../../shared/workspace'
 import { CHECKS, selectChecks } from '../checks/registry'
 import { repoDirectory } from '../env/repo'
 import { acceptFinding } from '../secrets/baseline'
+import { secretReferences } from '../workspace/secret-refs'
 import { LaunchReadyError } from '../errors'
 import { silentLogger, type Logger } from '../log'
 import { createNetwork } from '../net/network'
@@ -259,13 +256,16 @@ export class Session {
   /** Stored names and the names the workspace refers to; never values. */
   async secrets(): Promise<readonly SecretView[]> {
     const stored = new Set(await this.#options.vault.list())
-    const referenced = new Set(
-      this.#workspace ? referencedSecrets(this.#workspace) : [],
+    const usedIn = new Map(
+      (this.#workspace ? secretReferences(this.#workspace.workspace) : []).map(
+        (ref) => [ref.name, ref.usedIn],
+      ),
     )
-    return [...new Set([...stored, ...referenced])].sort().map((name) => ({
+    return [...new Set([...stored, ...usedIn.keys()])].sort().map((name) => ({
       name,
       stored: stored.has(name),
-      referenced: referenced.has(name),
+      referenced: usedIn.has(name),
+      usedIn: usedIn.get(name) ?? [],
     }))
   }
 
@@ -393,22 +393,3 @@ function redactSecretLike<T>(value: T, field: string): T {
 }
 
 const REDACTED = '[hidden: looks like a secret]'
-
-/** Every `secret:NAME` the workspace refers to. */
-export function referencedSecrets(
-  loaded: Pick<LoadedWorkspace, 'workspace'>,
-): string[] {
-  const names: string[] = []
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      const name = secretRefName(value)
-      if (name) names.push(name)
-    } else if (Array.isArray(value)) {
-      value.forEach(visit)
-    } else if (value && typeof value === 'object') {
-      Object.values(value).forEach(visit)
-    }
-  }
-  visit(loaded.workspace)
-  return [...new Set(names)]
-}

@@ -196,8 +196,13 @@ describe('Session', () => {
     await s.open(file)
     await s.setSecret('stripe-key', 'sk_test_x')
     expect(await s.secrets()).toEqual([
-      { name: 'smtp-password', stored: false, referenced: true },
-      { name: 'stripe-key', stored: true, referenced: false },
+      {
+        name: 'smtp-password',
+        stored: false,
+        referenced: true,
+        usedIn: ['email.smtp.password'],
+      },
+      { name: 'stripe-key', stored: true, referenced: false, usedIn: [] },
     ])
   })
 

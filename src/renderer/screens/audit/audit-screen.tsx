@@ -5,6 +5,7 @@ import { shownFindings } from '../../lib/rows'
 import { useAuditStore } from '../../stores/audit'
 import { useAuditSnapshot } from '../../stores/audit-snapshot'
 import { useWorkspaceStore } from '../../stores/workspace'
+import { NeededSecrets } from './needed-secrets'
 import { RiskSummary } from './risk-summary'
 import { RunControls } from './run-controls'
 import { RunStatus } from './run-status'
@@ -29,6 +30,7 @@ export function AuditScreen() {
         <RunControls />
       </div>
       <ErrorText>{error}</ErrorText>
+      <NeededSecrets />
       <RunStatus />
       <RiskSummary
         findings={findings}

@@ -49,7 +49,7 @@ function SecretState({ secret }: { secret: SecretView }) {
       </span>
       <span className="secret-usage">
         {secret.referenced
-          ? 'Used by this workspace'
+          ? `Used by this workspace: ${secret.usedIn.join(', ')}`
           : 'Not used by the open workspace'}
       </span>
     </span>
