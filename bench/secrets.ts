@@ -346,17 +346,21 @@ function timed(
  * TypeScript compiler at start-up), so both sides start like a release.
  */
 function bundleChild(dir: string): string {
-  const file = join(dir, 'secrets-child.cjs')
+  const outdir = join(dir, 'bundle')
   buildSync({
-    entryPoints: [join(REPO, 'bench/secrets-child.ts')],
+    entryPoints: [
+      join(REPO, 'bench/secrets-child.ts'),
+      join(REPO, 'src/core/secrets/tree-worker.ts'),
+    ],
+    entryNames: '[name]',
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node24',
-    outfile: file,
+    outdir,
     logLevel: 'error',
   })
-  return file
+  return join(outdir, 'secrets-child.js')
 }
 
 async function runOurs(child: string, root: string): Promise<Run> {

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  existsSync,
   constants,
   fstatSync,
   openSync,
@@ -8,6 +9,8 @@ import {
 } from 'node:fs'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { isAscii } from 'node:buffer'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
 import { join, relative, sep } from 'node:path'
 import ignore, { type Ignore } from 'ignore'
 import { fingerprint } from './detect'
@@ -26,6 +29,8 @@ import type { ScanResult, SecretFinding, Skipped } from './types'
 export interface TreeOptions extends SourceOptions {
   /** Stop listing after this many files, with a note. */
   readonly maxFiles?: number
+  /** Threads that read and scan files; by default one per core (≤ 4). */
+  readonly workers?: number
 }
 
 interface Rules {
@@ -60,15 +65,11 @@ export async function scanTree(
     options,
   }
   await list(walk, '', [])
-  const findings: SecretFinding[] = []
-  let bytes = 0
-  for (const [i, file] of walk.files.entries()) {
-    options.signal?.throwIfAborted()
-    bytes += scanFile(walk, file, findings)
-    // Reads are synchronous (small files, one after another, are fastest
-    // that way); let timers and IPC in between every few hundred.
-    if (i % 256 === 255) await new Promise((done) => setImmediate(done))
-  }
+  const workers = workerCount(walk.files.length, options)
+  const { findings, bytes } =
+    workers > 1
+      ? await scanInWorkers(walk, workers)
+      : await scanHere(walk, walk.files)
   return {
     findings: findings.sort(byPlace),
     skipped: walk.skipped.sort((a, b) =>
@@ -81,6 +82,124 @@ export async function scanTree(
       durationMs: performance.now() - started,
     },
   }
+}
+
+/** The part of a walk that scanning files needs. */
+export interface FileScan {
+  readonly root: string
+  readonly options: SourceOptions
+  readonly skipped: Skipped[]
+}
+
+interface Scanned {
+  readonly findings: SecretFinding[]
+  readonly bytes: number
+}
+
+/** Scans `files` on this thread, letting the event loop in now and then. */
+async function scanHere(
+  scan: FileScan,
+  files: readonly string[],
+): Promise<Scanned> {
+  const findings: SecretFinding[] = []
+  let bytes = 0
+  for (const [i, file] of files.entries()) {
+    scan.options.signal?.throwIfAborted()
+    bytes += scanFile(scan, file, findings)
+    // Reads are synchronous (small files, one after another, are fastest
+    // that way); let timers and IPC in between every few hundred.
+    if (i % 256 === 255) await new Promise((done) => setImmediate(done))
+  }
+  return { findings, bytes }
+}
+
+/** Scans `files` in one go: what a worker thread runs. */
+export function scanFilesSync(scan: FileScan, files: readonly string[]) {
+  const findings: SecretFinding[] = []
+  let bytes = 0
+  for (const file of files) bytes += scanFile(scan, file, findings)
+  return { findings, bytes, skipped: scan.skipped }
+}
+
+/**
+ * How many threads scan: one for small trees, custom rules (they cannot
+ * cross to a worker) or where no worker script is at hand; otherwise one
+ * per core, up to four.
+ */
+function workerCount(files: number, options: TreeOptions): number {
+  if (options.rules || !workerScript()) return 1
+  if (options.workers !== undefined) return Math.max(1, options.workers)
+  return files < 2000 ? 1 : Math.min(availableParallelism(), 4)
+}
+
+/**
+ * The worker's script: a built tree-worker.js beside this module, or the
+ * TypeScript source when tsx is there to load it (development, tests).
+ */
+export function workerScript():
+  { file: string; execArgv: string[] } | undefined {
+  const built = join(__dirname, 'tree-worker.js')
+  if (existsSync(built)) return { file: built, execArgv: [] }
+  const source = join(__dirname, 'tree-worker.ts')
+  if (!existsSync(source)) return undefined
+  try {
+    require.resolve('tsx')
+    return { file: source, execArgv: ['--import', 'tsx'] }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Deals the files out to worker threads, every n-th to each, and merges
+ * what they find. A worker that fails has its share scanned here.
+ */
+async function scanInWorkers(walk: Walk, count: number): Promise<Scanned> {
+  const script = workerScript()!
+  const shares = Array.from({ length: count }, (_, w) =>
+    walk.files.filter((_, i) => i % count === w),
+  )
+  const { signal, ...plain } = walk.options
+  const results = await Promise.all(
+    shares.map(async (files) => {
+      try {
+        const result = await inWorker(script, walk.root, files, plain, signal)
+        walk.skipped.push(...result.skipped)
+        return result
+      } catch (error) {
+        signal?.throwIfAborted()
+        void error
+        return scanHere(walk, files)
+      }
+    }),
+  )
+  return {
+    findings: results.flatMap((r) => r.findings),
+    bytes: results.reduce((sum, r) => sum + r.bytes, 0),
+  }
+}
+
+function inWorker(
+  script: { file: string; execArgv: string[] },
+  root: string,
+  files: readonly string[],
+  options: SourceOptions,
+  signal?: AbortSignal,
+): Promise<Scanned & { skipped: Skipped[] }> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(script.file, {
+      execArgv: script.execArgv,
+      workerData: { root, files, options },
+    })
+    const abort = () => void worker.terminate()
+    signal?.addEventListener('abort', abort, { once: true })
+    worker.once('message', done)
+    worker.once('error', fail)
+    worker.once('exit', (code) => {
+      signal?.removeEventListener('abort', abort)
+      fail(new Error(`The scan worker exited with ${code}.`))
+    })
+  })
 }
 
 function byPlace(a: SecretFinding, b: SecretFinding): number {
@@ -225,7 +344,11 @@ function unreadable(file: string, error: unknown): Skipped {
 }
 
 /** Scans one file; returns the bytes read. */
-function scanFile(walk: Walk, path: string, findings: SecretFinding[]): number {
+function scanFile(
+  walk: FileScan,
+  path: string,
+  findings: SecretFinding[],
+): number {
   const { options } = walk
   const rules = options.rules ?? defaultRules()
   for (const rule of rules.rules) {

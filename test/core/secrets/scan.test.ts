@@ -12,6 +12,7 @@ import {
   scanTree,
   unaccepted,
 } from '../../../src/core/secrets'
+import { workerScript } from '../../../src/core/secrets/tree'
 
 // Built from parts so this file does not trip a scanner itself.
 const GITHUB = ['ghp_', 'R8sW2nqEe7yD4mXvK1cTz9LfUaB3hJ5oPi6G'].join('')
@@ -122,6 +123,27 @@ describe('scanTree', () => {
     expect(result.skipped).toEqual([
       expect.objectContaining({ file: 'cert.p12', reason: 'binary' }),
     ])
+  })
+})
+
+describe('scanTree on worker threads', () => {
+  it('finds and skips the same as on one thread', async () => {
+    const root = await tempDir()
+    for (let i = 0; i < 60; i++) {
+      await writeFile(
+        join(root, `f${i}.ts`),
+        i % 7 === 0 ? `t = "${GITHUB}"\n` : `export const n = ${i}\n`,
+      )
+    }
+    await writeFile(join(root, 'blob.env'), Buffer.from([0, 1, 2]))
+    // Under tests the TypeScript worker runs through tsx.
+    expect(workerScript()?.file).toMatch(/tree-worker\.ts$/)
+    const one = await scanTree(root, { workers: 1 })
+    const two = await scanTree(root, { workers: 2 })
+    expect(one.findings).toHaveLength(9)
+    expect(two.findings).toEqual(one.findings)
+    expect(two.skipped).toEqual(one.skipped)
+    expect(two.stats.bytes).toBe(one.stats.bytes)
   })
 })
 
