@@ -129,7 +129,9 @@ describe('launch-ready report', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(/^# Handover pack: Shop \(test world\)\n/)
     expect(stdout).toContain('DNS records as they were when the pack was made')
-    expect(stdout).toContain(`| www.${world.domain} | 12 Jan 2027 UTC | 40 |`)
+    expect(stdout).toContain(
+      `| www.${world.domain} | the site's own, issued by CN=Test CA | 12 Jan 2027 UTC |`,
+    )
     expect(stdout).toContain(
       '| shop-api-token | endpoints\\[0\\].headers.Authorization, endpoints\\[1\\].headers.Authorization | the keychain of this machine |',
     )

@@ -52,12 +52,14 @@ export type Block =
   | { readonly kind: 'list'; readonly items: readonly string[] }
   | { readonly kind: 'steps'; readonly title: string; readonly text: string }
 
+/** One part of the pack, such as the renewal calendar. */
 export interface Section {
   readonly id: string
   readonly title: string
   readonly blocks: readonly Block[]
 }
 
+/** The whole pack, ready to be written in either format. */
 export interface HandoverDocument {
   readonly title: string
   readonly intro: readonly string[]
@@ -129,7 +131,7 @@ function architecture(ctx: Context): Section {
           : []),
         ...workspace.environments.map(
           (e) =>
-            `Environment ${e.name}: ${e.url ?? 'no URL recorded'}` +
+            `Environment ${e.name}: ${e.url ? plainUrl(e.url) : 'no URL recorded'}` +
             (e.envFile ? ` (variables in ${e.envFile})` : ''),
         ),
       ],
@@ -304,7 +306,9 @@ function owners(ctx: Context): Section {
 function monitoring(ctx: Context): Section {
   const m = ctx.workspace.monitoring
   const urls =
-    m.uptime.urls.length > 0 ? m.uptime.urls : [ctx.workspace.canonicalOrigin]
+    m.uptime.urls.length > 0
+      ? m.uptime.urls.map(plainUrl)
+      : [ctx.workspace.canonicalOrigin]
   const daily =
     [
       m.daily.tls ? 'certificate expiry' : '',
@@ -336,6 +340,22 @@ function monitoring(ctx: Context): Section {
     })
   }
   return { id: 'monitoring', title: 'Monitoring and alert routing', blocks }
+}
+
+/**
+ * A URL without its query, fragment or user info: a monitored page's
+ * address sometimes carries a token (`/health?key=…`), which the pack
+ * has no need to repeat.
+ */
+function plainUrl(url: string): string {
+  if (!URL.canParse(url)) return url
+  const u = new URL(url)
+  const hidden = u.search || u.hash || u.username || u.password
+  u.search = ''
+  u.hash = ''
+  u.username = ''
+  u.password = ''
+  return hidden ? `${u.href} (query not shown)` : u.href
 }
 
 /**
@@ -396,30 +416,51 @@ function runbookName(item: HandoverItem): string {
 /** Renew this many days before expiry: tls.expiry warns from 21. */
 const RENEW_MARGIN_DAYS = 21
 
+/** One certificate's expiry, with every host that serves it. */
+interface Expiry {
+  readonly at: number
+  readonly certificate: string
+  readonly hosts: string[]
+}
+
 function renewals(ctx: Context): Section {
-  const rows: { at: number; row: string[] }[] = []
-  for (const f of ctx.run?.findings ?? []) {
-    if (f.check !== 'tls.expiry') continue
-    const cert = f.evidence['certificate']
-    if (!cert || typeof cert !== 'object' || Array.isArray(cert)) continue
-    const validTo = (cert as Record<string, unknown>)['validTo']
-    const issuer = (cert as Record<string, unknown>)['issuer']
-    if (typeof validTo !== 'string' || Number.isNaN(Date.parse(validTo)))
-      continue
+  const expiries = new Map<string, Expiry>()
+  const add = (host: string, certificate: string, validTo: string) => {
     const at = Date.parse(validTo)
-    const renewBy = new Date(at - RENEW_MARGIN_DAYS * 86_400_000)
-    const daysLeft = f.evidence['daysLeft']
-    rows.push({
-      at,
-      row: [
-        f.target,
-        ctx.day(validTo),
-        typeof daysLeft === 'number' ? `${daysLeft}` : '',
-        ctx.day(renewBy),
-        typeof issuer === 'string' ? issuer : '',
-      ],
-    })
+    if (Number.isNaN(at)) return
+    const key = `${certificate}|${at}`
+    const entry = expiries.get(key) ?? { at, certificate, hosts: [] }
+    if (!entry.hosts.includes(host)) entry.hosts.push(host)
+    expiries.set(key, entry)
   }
+  for (const f of ctx.run?.findings ?? []) {
+    if (f.check === 'tls.expiry') {
+      const cert = f.evidence['certificate']
+      if (!cert || typeof cert !== 'object' || Array.isArray(cert)) continue
+      const { validTo, issuer } = cert as Record<string, unknown>
+      if (typeof validTo !== 'string') continue
+      const by = typeof issuer === 'string' ? `, issued by ${issuer}` : ''
+      add(f.target, `the site's own${by}`, validTo)
+    } else if (f.check === 'tls.chain') {
+      // tls.chain records each intermediate as "<subject> (until <date>)".
+      const seen = f.evidence['intermediates']
+      for (const line of Array.isArray(seen) ? seen : []) {
+        const m =
+          typeof line === 'string' && /^(.*) \(until (\S+)\)$/.exec(line)
+        if (m) add(f.target, `intermediate ${m[1]}`, m[2]!)
+      }
+    }
+  }
+  const day = 86_400_000
+  const rows = [...expiries.values()]
+    .sort((a, b) => a.at - b.at || a.certificate.localeCompare(b.certificate))
+    .map((e) => [
+      e.hosts.sort().join(', '),
+      e.certificate,
+      ctx.day(new Date(e.at)),
+      `${Math.floor((e.at - ctx.generatedAt.getTime()) / day)}`,
+      ctx.day(new Date(e.at - RENEW_MARGIN_DAYS * day)),
+    ])
   const blocks: Block[] =
     rows.length === 0
       ? [
@@ -431,12 +472,14 @@ function renewals(ctx: Context): Section {
       : [
           {
             kind: 'text',
-            text: `Certificates, soonest first, as the latest audit saw them. Renewal should be automatic; check by the date in the third column (${RENEW_MARGIN_DAYS} days ahead).`,
+            text:
+              'Certificates, soonest first, as the latest audit saw them; days are counted from when the pack was made. ' +
+              `Renewal should be automatic: check it happened by the "Check by" date, ${RENEW_MARGIN_DAYS} days ahead.`,
           },
           {
             kind: 'table',
-            head: ['Host', 'Expires', 'Days left', 'Check by', 'Issuer'],
-            rows: rows.sort((a, b) => a.at - b.at).map((r) => r.row),
+            head: ['Hosts', 'Certificate', 'Expires', 'Days left', 'Check by'],
+            rows,
           },
         ]
   return { id: 'renewals', title: 'Renewal calendar', blocks }

@@ -26,6 +26,7 @@ const CANARIES = {
   bearer: 'canary-bearer-9d1f44aa0b',
   slackPath: 'T0CANARY/B0CANARY/canaryslackpath8e21',
   header: 'canary-header-3c6e90ff',
+  query: 'canary-query-0a77d3',
 }
 
 /** The world's workspace, with a handover filled in and secrets planted. */
@@ -83,6 +84,9 @@ function handedOver(base: Workspace): Workspace {
     monitoring: {
       ...base.monitoring,
       owner: 'Sam',
+      uptime: {
+        urls: [`${base.canonicalOrigin}/health?key=${CANARIES.query}`],
+      },
       alerts: [
         { kind: 'tray' },
         { kind: 'email', to: ['ops@shop.test'] },
@@ -146,6 +150,20 @@ async function storeWithRun(file: string) {
             validTo: '2026-12-15T12:00:00.000Z',
             issuer: 'CN=Test CA',
           },
+        },
+      }),
+      sampleFinding({
+        check: 'tls.chain',
+        target: world.domain,
+        evidence: {
+          intermediates: ['CN=Test Intermediate (until 2027-03-01)'],
+        },
+      }),
+      sampleFinding({
+        check: 'tls.chain',
+        target: `www.${world.domain}`,
+        evidence: {
+          intermediates: ['CN=Test Intermediate (until 2027-03-01)'],
         },
       }),
       sampleFinding({
@@ -256,14 +274,20 @@ describe('the handover document', () => {
       '````text\nRun ```vercel rollback``` then check <script>alert(1)</script>\n````',
     )
     const calendar = md.slice(md.indexOf('## Renewal calendar'))
-    expect(calendar.indexOf(`| ${world.domain} | 15 Dec 2026`)).toBeGreaterThan(
-      0,
+    expect(calendar).toContain(
+      `| ${world.domain} | the site's own, issued by CN=Test CA | 15 Dec 2026 GMT+1 | 11 | 24 Nov 2026 GMT+1 |`,
     )
     expect(calendar.indexOf(`| ${world.domain} |`)).toBeLessThan(
       calendar.indexOf(`| www.${world.domain} |`),
     )
-    expect(calendar).toContain('| 12 | 24 Nov 2026 GMT+1 | CN=Test CA |')
+    // One intermediate served by two hosts is one line of the calendar.
+    expect(calendar).toContain(
+      `| ${world.domain}, www.${world.domain} | intermediate CN=Test Intermediate | 1 Mar 2027 GMT+1 | 86 |`,
+    )
     const routing = md.slice(md.indexOf('## Monitoring and alert routing'))
+    expect(routing).toContain(
+      `- Uptime: ${base.workspace.canonicalOrigin}/health (query not shown) every 60 s`,
+    )
     expect(routing).toContain(
       '| slack | slack | hooks.slack.test (full address not shown: it works as a password) |',
     )
