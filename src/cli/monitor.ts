@@ -4,11 +4,9 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { messageOf } from '../core/errors'
 import { createLogger } from '../core/log'
-import { channelsFor } from '../core/monitor/alerts/channels'
-import { AlertDispatcher } from '../core/monitor/alerts/dispatcher'
 import { systemClock, type Clock } from '../core/monitor/clock'
-import { MonitorService, type MonitorEvent } from '../core/monitor/service'
-import { createNetwork } from '../core/net/network'
+import { createMonitoring, type Monitoring } from '../core/monitor/monitoring'
+import type { MonitorEvent } from '../core/monitor/service'
 import { Store } from '../core/store/store'
 import { keychainVault, withEnvironmentSecrets } from '../core/vault/vault'
 import { loadWorkspace } from '../core/workspace/load'
@@ -91,53 +89,34 @@ export async function monitorCommand(
     write: (l) => io.stderr(l + '\n'),
     now: () => new Date(clock.now()),
   })
-  const net = await createNetwork(loaded.workspace, loaded.file)
-  const vault = io.vault ?? withEnvironmentSecrets(keychainVault(), io.env)
-  const channels = await channelsFor({
-    workspace: loaded.workspace,
-    net,
-    vault,
-  })
   const store = new Store(values.db ?? defaultHistoryFile(io.env))
-  const dispatcher = new AlertDispatcher({
-    queue: store.alerts,
-    workspace: loaded.file,
-    channels,
-    clock,
-    log: log.child('alerts'),
-  })
   try {
+    const monitoring = await createMonitoring({
+      workspace: loaded.workspace,
+      workspaceFile: loaded.file,
+      store,
+      vault: io.vault ?? withEnvironmentSecrets(keychainVault(), io.env),
+      clock,
+      log,
+      onEvent: (event) => io.stdout(describeEvent(event) + '\n'),
+    })
     if (values['test-alert']) {
-      return await sendTests(dispatcher, loaded.workspace, values.channel, io)
+      const code = await sendTests(monitoring, values.channel, io)
+      await monitoring.stop()
+      return code
     }
-    return await watch(
-      new MonitorService({
-        workspace: loaded.workspace,
-        workspaceId: loaded.file,
-        net,
-        store,
-        dispatcher,
-        clock,
-        log: log.child('monitor'),
-        onEvent: (event) => io.stdout(describeEvent(event) + '\n'),
-      }),
-      loaded.workspace.name,
-      channels.length,
-      io,
-    )
+    return await watch(monitoring, loaded.workspace.name, io)
   } finally {
-    await dispatcher.stop()
     store.close()
   }
 }
 
 async function sendTests(
-  dispatcher: AlertDispatcher,
-  workspace: { readonly name: string; readonly monitoring: { owner?: string } },
+  monitoring: Monitoring,
   only: string | undefined,
   io: MonitorIo,
 ): Promise<number> {
-  const names = only ? [only] : dispatcher.channels.map((c) => c.name)
+  const names = only ? [only] : monitoring.channels.map((c) => c.name)
   if (names.length === 0) {
     io.stderr(
       'launch-ready: no alert channel can send from here; add one under monitoring.alerts (tray alerts need the app).\n',
@@ -146,11 +125,7 @@ async function sendTests(
   }
   let failed = 0
   for (const name of names) {
-    const result = await dispatcher.sendTest(
-      name,
-      workspace.name,
-      workspace.monitoring.owner,
-    )
+    const result = await monitoring.sendTest(name)
     if (result.ok) io.stdout(`Test alert delivered to "${name}".\n`)
     else {
       failed++
@@ -161,9 +136,8 @@ async function sendTests(
 }
 
 async function watch(
-  service: MonitorService,
+  monitoring: Monitoring,
   site: string,
-  channelCount: number,
   io: MonitorIo,
 ): Promise<number> {
   let stop!: (why: string) => void
@@ -177,12 +151,12 @@ async function watch(
   })
   if (io.signal?.aborted) stop('stop request')
   try {
-    service.start()
+    monitoring.start()
     io.stdout(
-      `Watching ${site}: ${service.monitors.length} monitor(s), ${channelCount} alert channel(s). Ctrl-C stops.\n`,
+      `Watching ${site}: ${monitoring.service.monitors.length} monitor(s), ${monitoring.channels.length} alert channel(s). Ctrl-C stops.\n`,
     )
     const why = await stopped
-    await service.stop()
+    await monitoring.stop()
     io.stdout(`Stopped (${why}); every run in flight finished.\n`)
     return 0
   } finally {

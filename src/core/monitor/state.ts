@@ -115,3 +115,18 @@ export function transition(
 export function wantsRecheck(state: MonitorState): boolean {
   return state === 'suspect' || state === 'recovering'
 }
+
+const RANK: Readonly<Record<MonitorState, number>> = {
+  up: 0,
+  recovering: 1,
+  suspect: 2,
+  offline: 3,
+  down: 4,
+}
+
+/** The state the tray shows for many monitors: the worst of them. */
+export function worstState(states: Iterable<MonitorState>): MonitorState {
+  let worst: MonitorState = 'up'
+  for (const state of states) if (RANK[state] > RANK[worst]) worst = state
+  return worst
+}

@@ -6,6 +6,7 @@ import {
   type MonitorState,
   type MonitorStatus,
   type Observation,
+  worstState,
 } from '../../../src/core/monitor/state'
 
 const ok: Observation = { ok: true, at: 100 }
@@ -91,5 +92,14 @@ describe('monitor state machine', () => {
     const down = transition(from('down'), { ...fail, at: 5000 }).status
     expect(down.since).toBe(0)
     expect(down.failingSince).toBe(10)
+  })
+
+  it.each<[MonitorState[], MonitorState]>([
+    [[], 'up'],
+    [['up', 'recovering'], 'recovering'],
+    [['suspect', 'offline', 'up'], 'offline'],
+    [['offline', 'down', 'suspect'], 'down'],
+  ])('shows the worst of %j in the tray: %s', (states, worst) => {
+    expect(worstState(states)).toBe(worst)
   })
 })

@@ -127,15 +127,28 @@ describe('monitor history', () => {
     const writer = spawn(
       process.execPath,
       ['--import', 'tsx', 'test/support/sample-writer.ts', file],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     )
+    let errors = ''
+    writer.stderr.setEncoding('utf8').on('data', (t: string) => (errors += t))
+    // Each sample is one fsync'd commit; a loaded disk makes them slow,
+    // so a hundred is enough to be killed in the middle of the next.
     let committed = -1
+    let buffered = ''
     await new Promise<void>((resolve, reject) => {
       writer.on('error', reject)
+      writer.once('exit', (code) =>
+        reject(
+          new Error(`The writer exited (${code}) at ${committed}: ${errors}`),
+        ),
+      )
       writer.stdout.setEncoding('utf8').on('data', (text: string) => {
-        const last = /saved (\d+)\n$/.exec(text)
+        buffered += text
+        const lines = buffered.split('\n')
+        buffered = lines.pop()!
+        const last = /^saved (\d+)$/.exec(lines.at(-1) ?? '')
         if (last) committed = Number(last[1])
-        if (committed >= 2000) {
+        if (committed >= 100) {
           writer.kill('SIGKILL')
           resolve()
         }
