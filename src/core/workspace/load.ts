@@ -97,7 +97,7 @@ async function saveMigrated(
   parseWorkspace(text, path)
   let backup: string | undefined
   try {
-    backup = await writeBackup(path, original, migration.from)
+    backup = await keepOriginal(path, original, migration.from)
     await writeAtomically(path, text, true)
     return { ...migration, backup }
   } catch (error) {
@@ -117,7 +117,15 @@ export function backupPath(path: string, version: number, n = 1): string {
   return `${base}.v${version}.bak${n > 1 ? `.${n}` : ''}${ext || '.yaml'}`
 }
 
-async function writeBackup(path: string, text: string, version: number) {
+/**
+ * Writes the original text of a file at `version` beside it, under the
+ * first backup name not taken; returns that name.
+ */
+export async function keepOriginal(
+  path: string,
+  text: string,
+  version: number,
+): Promise<string> {
   for (let n = 1; ; n++) {
     const backup = backupPath(path, version, n)
     try {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { Document } from 'yaml'
 import type { WorkspaceInput } from '../../shared/workspace'
 import { WorkspaceError, type WorkspaceIssue } from '../errors'
-import { parseWorkspace, type LoadedWorkspace } from './load'
+import { keepOriginal, parseWorkspace, type LoadedWorkspace } from './load'
 import { isJson, writeAtomically } from './write-file'
 
 const HEADER = [
@@ -50,7 +50,8 @@ export async function updateWorkspace(
   options: SaveOptions = {},
 ): Promise<LoadedWorkspace> {
   const path = resolve(file)
-  const before = parseWorkspace(await readFile(path, 'utf8'), path)
+  const original = await readFile(path, 'utf8')
+  const before = parseWorkspace(original, path)
   const { document } = before
   for (const edit of edits) {
     if (edit.value === undefined) document.deleteIn(edit.path)
@@ -59,7 +60,18 @@ export async function updateWorkspace(
   const text = isJson(path)
     ? JSON.stringify(document.toJS(), null, 2) + '\n'
     : document.toString({ lineWidth: 0 })
-  return commit(path, text, before.warnings, { ...options, overwrite: true })
+  // A file still at an older version (opened without saving its
+  // migration) keeps its original beside it, as opening would have.
+  const backup = before.migration
+    ? await keepOriginal(path, original, before.migration.from)
+    : undefined
+  const saved = await commit(path, text, before.warnings, {
+    ...options,
+    overwrite: true,
+  })
+  return before.migration
+    ? { ...saved, migrated: { ...before.migration, backup } }
+    : saved
 }
 
 async function commit(

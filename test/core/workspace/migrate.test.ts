@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { WorkspaceError } from '../../../src/core/errors'
 import { backupPath, loadWorkspace } from '../../../src/core/workspace/load'
+import { updateWorkspace } from '../../../src/core/workspace/save'
 import { MIGRATION_STEPS } from '../../../src/core/workspace/migrate'
 import { WORKSPACE_VERSION } from '../../../src/shared/workspace'
 
@@ -122,6 +123,21 @@ describe('opening a workspace from an older version', () => {
     expect(loaded.migrated?.backup).toBeUndefined()
     expect(await readFile(file, 'utf8')).toBe(VERSION_0)
     expect(await readdir(dir)).toEqual(['acme.launchready.yaml'])
+  })
+
+  it('keeps the original when an edit is the first save of an old file', async () => {
+    const file = await write('acme.launchready.yaml', VERSION_0)
+    await loadWorkspace(file, { migrate: 'memory' })
+    const saved = await updateWorkspace(file, [
+      { path: ['name'], value: 'Acme shop' },
+    ])
+    expect(saved.migrated?.backup).toBe(
+      join(dir, 'acme.launchready.v0.bak.yaml'),
+    )
+    expect(await readFile(saved.migrated!.backup!, 'utf8')).toBe(VERSION_0)
+    const text = await readFile(file, 'utf8')
+    expect(text).toContain('version: 1\nname: Acme shop\n')
+    expect(text).toContain('# The one address customers should end on')
   })
 
   it('writes nothing when the migrated file is still invalid', async () => {
