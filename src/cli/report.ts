@@ -5,12 +5,7 @@ import { parseArgs } from 'node:util'
 import { isTimeZone } from '../shared/time'
 import { LaunchReadyError, messageOf } from '../core/errors'
 import { createNetwork } from '../core/net/network'
-import {
-  buildHandover,
-  handoverHtml,
-  handoverMarkdown,
-} from '../core/report/handover'
-import { collectHandover } from '../core/report/handover-sources'
+import { renderHandover } from '../core/report/handover-sources'
 import { Store } from '../core/store/store'
 import {
   keychainVault,
@@ -69,21 +64,20 @@ export async function reportCommand(
     const net = values.offline
       ? undefined
       : await createNetwork(loaded.workspace, loaded.file, { timeoutMs: 4000 })
-    const sources = await collectHandover({
+    const { text, hasResults } = await renderHandover({
       loaded,
       store: history,
       vault: io.vault ?? withEnvironmentSecrets(keychainVault(), io.env),
       env: io.env,
       resolver: net?.resolver,
       userZone: values.tz,
+      format,
     })
-    if (!sources.run) {
+    if (!hasResults) {
       io.stderr(
         'launch-ready: no stored audit for this workspace; the pack has no results yet.\n',
       )
     }
-    const doc = buildHandover(sources)
-    const text = format === 'html' ? handoverHtml(doc) : handoverMarkdown(doc)
     if (values.out) {
       await writeOut(values.out, text)
       io.stderr(`Wrote the handover pack to ${resolve(values.out)}.\n`)

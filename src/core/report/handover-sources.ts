@@ -7,7 +7,12 @@ import { LaunchReadyError } from '../errors'
 import { secretEnvName, type Vault } from '../vault/vault'
 import { secretReferences } from '../workspace/secret-refs'
 import { lookupDomainRecords, recordsFromFindings } from './domain-records'
-import type { HandoverSources } from './handover'
+import {
+  buildHandover,
+  handoverHtml,
+  handoverMarkdown,
+  type HandoverSources,
+} from './handover'
 
 export interface CollectOptions {
   readonly loaded: Pick<LoadedWorkspace, 'file' | 'workspace'>
@@ -108,4 +113,25 @@ async function secretPlaces(
     if (inEnv(name)) places.set(name, envPlace(name))
   }
   return { places, ...(problem ? { problem } : {}) }
+}
+
+/** The pack written out, and whether it has audit results in it. */
+export interface RenderedHandover {
+  readonly text: string
+  readonly hasResults: boolean
+}
+
+/**
+ * Gathers, builds and writes the pack in one call: what the CLI prints
+ * and what the app saves (its HTML is also what it prints to PDF).
+ */
+export async function renderHandover(
+  options: CollectOptions & { readonly format: 'md' | 'html' },
+): Promise<RenderedHandover> {
+  const sources = await collectHandover(options)
+  const doc = buildHandover(sources)
+  return {
+    text: options.format === 'html' ? handoverHtml(doc) : handoverMarkdown(doc),
+    hasResults: sources.run !== undefined,
+  }
 }
