@@ -7,6 +7,7 @@ import {
   downAlert,
   driftAlert,
   recoveredAlert,
+  type Alert,
   type AlertFacts,
 } from './alerts/alert'
 import type { AlertDispatcher } from './alerts/dispatcher'
@@ -192,7 +193,7 @@ export class MonitorService {
     now: MonitorStatus,
     at: number,
   ): Promise<void> {
-    const { store, workspaceId, dispatcher } = this.#o
+    const { store, workspaceId } = this.#o
     switch (effect) {
       case 'recheck':
         this.#scheduler.runSoon(
@@ -208,7 +209,7 @@ export class MonitorService {
           since,
           now.reason ?? '',
         )
-        await dispatcher.raise(
+        this.#raise(
           downAlert(this.#facts(spec, at), now.reason ?? 'It failed.', since),
         )
         return
@@ -216,7 +217,7 @@ export class MonitorService {
       case 'alert-recovered': {
         store.monitor.closeIncidents(workspaceId, spec.id, at)
         const since = before.failingSince ?? before.since
-        await dispatcher.raise(recoveredAlert(this.#facts(spec, at), since))
+        this.#raise(recoveredAlert(this.#facts(spec, at), since))
         return
       }
       case 'report-offline':
@@ -251,10 +252,23 @@ export class MonitorService {
         after: drift.after,
         at,
       })
-      await this.#o.dispatcher.raise(
+      this.#raise(
         driftAlert(this.#facts(spec, at), record, drift.before, drift.after),
       )
     }
+  }
+
+  /**
+   * Queues an alert (persisted at once) and lets delivery go on in the
+   * background, so a slow channel never holds up the monitors.
+   */
+  #raise(alert: Alert): void {
+    this.#o.dispatcher.raise(alert).catch((error: unknown) =>
+      this.#log.error('Alert delivery stopped', {
+        alert: alert.key,
+        error: messageOf(error),
+      }),
+    )
   }
 
   #facts(spec: MonitorSpec, at: number): AlertFacts {

@@ -192,6 +192,7 @@ describe('MonitorService', () => {
     await site.set('ok')
     await again.runOnce(spec, signal)
     await again.runOnce(spec, signal)
+    await until(() => receiver.received().length === 2, 'both alerts')
     expect(
       receiver.received().map((r) => (r.body as { kind: string }).kind),
     ).toEqual(['down', 'recovered'])
@@ -235,5 +236,30 @@ describe('MonitorService', () => {
     expect(store.monitor.driftEvents(loaded.file, 0)[0]).toMatchObject({
       before: 'v=DMARC1; p=reject',
     })
+  })
+
+  it('after a sleep and a clock set back, samples resume without a burst', async () => {
+    const s = await serve()
+    const url = `uptime ${site.url}`
+    s.start()
+    await clock.advance(2000)
+    await until(() => store.monitor.sampleCount(WS, url) === 1, 'first sample')
+    clock.sleep(5 * 60 * MINUTE)
+    await clock.advance(40_000)
+    await until(() => store.monitor.sampleCount(WS, url) === 2, 'catch-up')
+    clock.setWall(-3 * 60 * MINUTE)
+    for (let i = 3; i <= 5; i++) {
+      await clock.advance(MINUTE)
+      await until(() => store.monitor.sampleCount(WS, url) === i, `sample ${i}`)
+    }
+    const ats = store.monitor.samples(WS, url, 0, Infinity).map((x) => x.at)
+    expect(ats).toHaveLength(5)
+    // One catch-up sample after five hours asleep, not three hundred;
+    // the later ones carry the wall time as it was set back.
+    const first = Math.min(...ats)
+    const late = ats.filter((at) => at - first >= 5 * 60 * MINUTE)
+    expect(late).toHaveLength(1)
+    expect(stateOf(s)).toBe('up')
+    expect(receiver.received()).toEqual([])
   })
 })
