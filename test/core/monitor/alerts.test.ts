@@ -125,6 +125,22 @@ describe('alert delivery', () => {
     expect(receiver.received()[1]!.body).toEqual(down)
   })
 
+  it('delivers after a restart what was still waiting, once', async () => {
+    receiver.script('/hook', ['fail'])
+    const first = dispatch([hook()])
+    await first.raise(down)
+    await first.stop()
+    dispatcher = undefined
+    // A new process over the same history: the alert is still queued.
+    const second = dispatch([hook()])
+    await clock.advance(10_000)
+    await second.drain()
+    expect(receiver.received().map((r) => r.answer)).toEqual(['fail', 'ok'])
+    expect(store.alerts.list(WS)).toEqual([
+      expect.objectContaining({ state: 'delivered', attempts: 2 }),
+    ])
+  })
+
   it('abandons a webhook that hangs after its timeout and retries it', async () => {
     receiver.script('/hook', ['hang'])
     const d = dispatch([hook('/hook', 300)])
