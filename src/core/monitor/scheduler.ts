@@ -68,6 +68,7 @@ export class Scheduler {
     >
   >
   readonly #log: Logger
+  readonly #onRun?: (id: string, latenessMs: number) => void
   readonly #jobs = new Map<string, JobState>()
   readonly #abort = new AbortController()
   #timer?: TimerHandle
@@ -90,8 +91,6 @@ export class Scheduler {
       heartbeatMs: options.heartbeatMs ?? 10_000,
     }
   }
-
-  readonly #onRun?: (id: string, latenessMs: number) => void
 
   /** Jobs the scheduler knows, by id. */
   get jobIds(): readonly string[] {
