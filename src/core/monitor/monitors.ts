@@ -1,4 +1,4 @@
-import type { Workspace } from '../../shared/workspace'
+import { workspaceHosts, type Workspace } from '../../shared/workspace'
 import { siteUrl } from '../net/network'
 
 /** What a monitor watches. */
@@ -29,8 +29,8 @@ export function uptimeUrls(workspace: Workspace): readonly string[] {
 
 /**
  * The monitors a workspace asks for: one uptime monitor per page (every
- * 1–5 min), and daily the canonical host's certificate and the DNS and
- * mail records (drift).
+ * 1–5 min), and daily the certificate of every host the domain checks
+ * look at (apex, www, subdomains) and the DNS and mail records (drift).
  */
 export function monitorsFor(workspace: Workspace): readonly MonitorSpec[] {
   const m = workspace.monitoring
@@ -43,12 +43,15 @@ export function monitorsFor(workspace: Workspace): readonly MonitorSpec[] {
   }))
   const canonical = new URL(workspace.canonicalOrigin)
   if (m.daily.tls && canonical.protocol === 'https:') {
-    specs.push({
-      id: `tls ${canonical.hostname}`,
-      kind: 'tls',
-      target: canonical.hostname,
-      intervalMs: daily,
-    })
+    const hosts = new Set([canonical.hostname, ...workspaceHosts(workspace)])
+    for (const host of hosts) {
+      specs.push({
+        id: `tls ${host}`,
+        kind: 'tls',
+        target: host,
+        intervalMs: daily,
+      })
+    }
   }
   if (m.daily.records) {
     specs.push({
