@@ -20,6 +20,8 @@ export interface Segment {
   readonly column: number
   /** For a git diff: the real line number of each line of `text`. */
   readonly lineNumbers?: readonly number[]
+  /** The bytes of `text` when it is ASCII, one per character. */
+  readonly ascii?: Uint8Array
 }
 
 /** Which file (or log, or commit) the segment belongs to. */
@@ -91,7 +93,10 @@ export class Detector {
       guard?.spend(rule, performance.now() - started, segment.line)
     }
     for (const index of unconditional) run(rules[index]!, 0, text.length)
-    if (matcher.scan(text, this.hits) === 0) return
+    const found = segment.ascii
+      ? matcher.scanBytes(segment.ascii, this.hits)
+      : matcher.scan(text, this.hits)
+    if (found === 0) return
     const touched: number[] = []
     const keywords = matcher.keywords
     this.hits.forEach((ends, id) => {

@@ -95,6 +95,22 @@ export class KeywordMatcher {
     }
     return count
   }
+
+  /** scan() over the bytes of ASCII text: the same offsets, faster. */
+  scanBytes(bytes: Uint8Array, hits: number[][]): number {
+    const { table, outputs } = this
+    let state = 0
+    let count = 0
+    const length = bytes.length
+    for (let i = 0; i < length; i++) {
+      state = table[(state << 8) | bytes[i]!]!
+      if (state >= 0) continue
+      state = ~state
+      for (const id of outputs[state]!) hits[id]!.push(i + 1)
+      count++
+    }
+    return count
+  }
 }
 
 const FOLD = Uint8Array.from({ length: 128 }, (_, c) =>

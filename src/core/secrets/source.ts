@@ -38,6 +38,8 @@ export class SourceScanner {
   bytes = 0
   private readonly decoder = new StringDecoder('utf8')
   private buffer = ''
+  /** The source's bytes, while the first segment is the whole of it. */
+  private ascii: Uint8Array | undefined
   private line = 1
   private column = 1
   private readonly seen = new Set<string>()
@@ -78,6 +80,19 @@ export class SourceScanner {
     this.budgetMs = options.timeBudgetMs ?? DEFAULTS.timeBudgetMs
     this.maxFindings = options.maxFindingsPerFile ?? DEFAULTS.maxFindingsPerFile
     this.ruleBudgetMs = options.ruleBudgetMs ?? DEFAULTS.ruleBudgetMs
+  }
+
+  /**
+   * The whole source at once, when it is ASCII: its bytes let the
+   * keyword pass skip the string (see KeywordMatcher.scanBytes).
+   */
+  pushAscii(bytes: Uint8Array): void {
+    this.ascii = bytes
+    this.push(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(
+        'latin1',
+      ),
+    )
   }
 
   /** Feeds more of the source; a no-op once the scan has stopped. */
@@ -155,6 +170,8 @@ export class SourceScanner {
   }
 
   private scan(text: string, line: number, column: number): void {
+    const whole = this.ascii?.length === text.length ? this.ascii : undefined
+    this.ascii = undefined
     const emit = (f: SecretFinding) => {
       const key = `${f.rule}:${f.line}:${f.column}`
       if (this.seen.has(key)) return
@@ -168,7 +185,12 @@ export class SourceScanner {
       }
       this.findings.push(f)
     }
-    this.detector.detect({ text, line, column }, this.origin, emit, this.guard)
+    this.detector.detect(
+      { text, line, column, ascii: whole },
+      this.origin,
+      emit,
+      this.guard,
+    )
   }
 
   private checkBudget(): void {

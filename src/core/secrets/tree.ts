@@ -393,8 +393,10 @@ function scanFile(
     return content.length
   }
   const scanner = new SourceScanner(detectorFor(rules), { file: path }, options)
-  // Most source is ASCII: latin1 makes the same string, faster.
-  scanner.push(content.toString(isAscii(content) ? 'latin1' : 'utf8'))
+  // Most source is ASCII: latin1 makes the same string, faster, and the
+  // bytes serve the keyword pass.
+  if (isAscii(content)) scanner.pushAscii(content)
+  else scanner.push(content.toString('utf8'))
   findings.push(...scanner.end())
   walk.skipped.push(...scanner.skipped)
   return content.length

@@ -67,6 +67,17 @@ describe('the bundled gitleaks rules', () => {
     },
   )
 
+  it('finds the same keywords over ASCII bytes as over the string', () => {
+    const text = sourceFiles(join(__dirname, '../../../src')).join('\n')
+    const ascii = text.replace(/[^\x00-\x7f]/g, '?')
+    const viaString = rules.rulesByKeyword.map((): number[] => [])
+    const viaBytes = rules.rulesByKeyword.map((): number[] => [])
+    const count = rules.matcher.scan(ascii, viaString)
+    expect(rules.matcher.scanBytes(Buffer.from(ascii), viaBytes)).toBe(count)
+    expect(viaBytes).toEqual(viaString)
+    expect(count).toBeGreaterThan(1000)
+  })
+
   it('anchors at keywords only the rules whose matches start with one', () => {
     const anchored = (id: string) =>
       !!rules.rules.find((r) => r.id === id)!.anchored
