@@ -262,4 +262,29 @@ describe('MonitorService', () => {
     expect(stateOf(s)).toBe('up')
     expect(receiver.received()).toEqual([])
   })
+
+  it('alerts on a certificate that expired, and not on a valid one', async () => {
+    const loaded = await loadWorkspace(world.workspaceFile)
+    const workspace = {
+      ...loaded.workspace,
+      monitoring: { ...loaded.workspace.monitoring, referenceUrls: [] },
+    }
+    clock = new FakeClock(Date.now())
+    const s = await start(workspace, loaded.file, loaded.file)
+    const signal = new AbortController().signal
+    const tls = (host: string) =>
+      s.monitors.find((m) => m.id === `tls ${host}`)!
+    for (const host of [`expired.${world.domain}`, `www.${world.domain}`]) {
+      await s.runOnce(tls(host), signal)
+      await s.runOnce(tls(host), signal)
+    }
+    await until(() => receiver.received().length === 1, 'certificate alert')
+    expect(receiver.received()[0]!.body).toMatchObject({
+      kind: 'down',
+      title: `The certificate of expired.${world.domain} needs attention`,
+      what: expect.stringMatching(/^Its certificate expired on \d{4}-/),
+      firstStep: expect.stringMatching(/^Renew the certificate/),
+    })
+    expect(s.status().get(`tls www.${world.domain}`)!.state).toBe('up')
+  })
 })
