@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { dropGenericDuplicates, type Origin } from './detect'
+import { dropGenericDuplicates, type Origin, type RuleGuard } from './detect'
 import { defaultRules } from './rules'
 import { detectorFor, type SourceOptions } from './scan'
+import { DEFAULTS } from './source'
 import type { ScanResult, SecretFinding, Skipped } from './types'
 
 /**
@@ -80,11 +81,34 @@ export async function scanHistory(
           seen.add(key)
           findings.push(f)
         },
+        guardFor(origin),
       )
     }
     lines = []
     numbers = []
     chars = 0
+  }
+
+  // One rule may spend ruleBudgetMs on one file of one commit, as on a
+  // file of the tree; past it the rule stops there, with a note.
+  const budget = options.ruleBudgetMs ?? DEFAULTS.ruleBudgetMs
+  const guardFor = (origin: Origin): RuleGuard => {
+    const spent = new Map<string, number>()
+    return {
+      allows: (rule) => (spent.get(rule.id) ?? 0) <= budget,
+      spend: (rule, ms, line) => {
+        const total = (spent.get(rule.id) ?? 0) + ms
+        spent.set(rule.id, total)
+        if (total > budget)
+          skipped.push({
+            file: origin.file,
+            reason: 'time-budget',
+            note:
+              `rule "${rule.id}" stopped near line ${line} of commit ` +
+              `${origin.commit?.slice(0, 12)} after ${(total / 1000).toFixed(1)} s`,
+          })
+      },
+    }
   }
 
   const input = createInterface({ input: git.stdout, crlfDelay: Infinity })
