@@ -7,7 +7,7 @@ import type {
 import { randomBytes } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { EventChannel, Events } from '../../src/shared/ipc'
 import { createLogger, type Logger } from '../../src/core/log'
 import { keychainVault, type Vault } from '../../src/core/vault/vault'
@@ -60,6 +60,9 @@ export async function launchBridge(
     '__launchReadyInvoke',
     ({ frame }, channel: unknown, request: unknown) =>
       services.router.dispatch(String(channel), request, frame.url()),
+  )
+  await page.exposeBinding('__launchReadyPathOf', (_source, name: unknown) =>
+    join(dirname(options.workspaceFile), basename(String(name))),
   )
   await page.addInitScript({ path: INIT_SCRIPT })
   await page.goto(`${options.origin}/`)

@@ -15,6 +15,7 @@ interface BridgeGlobals {
     channel: InvokeChannel,
     request: unknown,
   ): Promise<unknown>
+  __launchReadyPathOf(name: string): Promise<string>
 }
 
 const page = globalThis as unknown as BridgeGlobals
@@ -42,4 +43,13 @@ Object.defineProperty(globalThis, '__launchReadyEvents', {
 Object.defineProperty(globalThis, 'api', {
   value: Object.freeze(createApi(transport)),
   enumerable: true,
+})
+
+// The preload's `files.pathOf` asks Electron where a dropped file is; a
+// page in Chromium is never told, so the bridge answers from the file's
+// name, in the folder of the workspace the open dialog would pick.
+Object.defineProperty(globalThis, 'files', {
+  value: Object.freeze({
+    pathOf: (file: File) => page.__launchReadyPathOf(file.name),
+  }),
 })

@@ -10,6 +10,7 @@ import { createAppServices, type AppServices } from './app-services'
 import { workspaceArgument } from './arguments'
 import type { Dialogs } from './handlers'
 import { rollingFileWriter } from './log-file'
+import { setupMenu } from './menu'
 import { setupSecurity } from './security'
 import { createTray } from './tray'
 import { regressionNotice } from './tray-icon'
@@ -40,6 +41,7 @@ async function start() {
   setupServices()
   setupIpc()
   setupWindow()
+  setupMenuBar()
   setupTray()
   setupLifecycle()
   const file =
@@ -88,6 +90,16 @@ function setupIpc() {
 
 function setupWindow() {
   shell.window = createMainWindow(() => shell.quitting)
+}
+
+function setupMenuBar() {
+  setupMenu({
+    openWorkspace: async () => {
+      const file = await electronDialogs.pickWorkspace()
+      if (file) await openWorkspace(file)
+    },
+    runAudit: () => emit('audit:requested', {}),
+  })
 }
 
 function setupTray() {

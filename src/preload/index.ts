@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { createApi } from '../shared/api'
 
 // The window gets the domain API of the contract and nothing else: no
@@ -15,3 +15,9 @@ contextBridge.exposeInMainWorld(
     },
   }),
 )
+
+// A file dropped on the window carries no path in the page; Electron
+// knows it, and gives it for that file only.
+contextBridge.exposeInMainWorld('files', {
+  pathOf: (file: File) => webUtils.getPathForFile(file),
+})

@@ -7,11 +7,13 @@ import { FindingDetail } from './screens/detail/finding-detail'
 import { WelcomeScreen } from './screens/welcome/welcome-screen'
 import { useNavigation, type Screen } from './stores/navigation'
 import { useWorkspaceStore } from './stores/workspace'
+import { useWindowInput } from './window-input'
 
 /** The window: a header, the current screen, and the finding detail. */
 export function App() {
   const screen = useNavigation((s) => s.screen)
   useEffect(listenToMain, [])
+  useWindowInput()
   useEffect(() => void useWorkspaceStore.getState().load(), [])
   return (
     <>

@@ -23,8 +23,11 @@ interface WorkspaceState {
   readonly failure: WorkspaceFailure | null
   /** Picks up a workspace main already has open, and the recent files. */
   load(): Promise<void>
-  /** Opens `path`, or asks the user to pick a file when there is none. */
-  open(path?: string): Promise<void>
+  /**
+   * Opens `path`, or asks the user to pick a file when there is none. A
+   * failure shows by the recent file it came from, or by Open.
+   */
+  open(path?: string, from?: 'open' | 'recent'): Promise<void>
   create(form: NewWorkspace): Promise<boolean>
   /** Shows a workspace opened by main: file association, second launch. */
   adopt(view: WorkspaceView): void
@@ -44,16 +47,17 @@ export const useWorkspaceStore = create<WorkspaceState>()((set, get) => ({
     if (recent.ok) set({ recent: recent.value })
     if (current.ok && current.value) get().adopt(current.value)
   },
-  async open(path) {
+  async open(path, from = path ? 'recent' : 'open') {
     set({ busy: true, failure: null })
     const result = await settle(window.api.workspace.open({ path }))
     set({ busy: false })
     if (!result.ok) {
       const message = readableError(result.error)
       set({
-        failure: path
-          ? { where: 'recent', path, message }
-          : { where: 'open', message },
+        failure:
+          path && from === 'recent'
+            ? { where: 'recent', path, message }
+            : { where: 'open', message },
       })
     } else if (result.value) get().adopt(result.value)
   },

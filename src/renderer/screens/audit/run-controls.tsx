@@ -1,4 +1,5 @@
 import { checkInfo } from '../../../shared/catalogue'
+import { SHORTCUTS } from '../../lib/shortcuts'
 import { useAuditStore, type Progress } from '../../stores/audit'
 
 /** Run, or Cancel with a progress bar while an audit runs. */
@@ -11,6 +12,8 @@ export function RunControls() {
       <button
         type="button"
         className="button-primary"
+        aria-keyshortcuts={SHORTCUTS.runAudit.label}
+        title={`Run the audit (${SHORTCUTS.runAudit.label})`}
         onClick={() => void start()}
       >
         {run ? 'Run the audit again' : 'Run the audit'}

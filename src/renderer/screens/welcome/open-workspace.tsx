@@ -1,5 +1,6 @@
 import { ErrorText } from '../../components/messages'
 import { baseName, folderName } from '../../lib/format'
+import { SHORTCUTS } from '../../lib/shortcuts'
 import { useWorkspaceStore } from '../../stores/workspace'
 
 /** "Open workspace…" and the files opened recently. */
@@ -19,10 +20,13 @@ export function OpenWorkspace() {
         type="button"
         className="button-primary"
         disabled={busy}
+        aria-keyshortcuts={SHORTCUTS.openWorkspace.label}
+        title={`Open workspace (${SHORTCUTS.openWorkspace.label})`}
         onClick={() => void open()}
       >
         Open workspace…
       </button>
+      <p className="muted">Or drop the file anywhere on this window.</p>
       <ErrorText>{failure?.where === 'open' && failure.message}</ErrorText>
       <RecentFiles />
     </section>
