@@ -171,6 +171,10 @@ export class MonitorHistory {
   readonly #getRollup: Database.Statement<unknown[], RollupRow>
   readonly #putRollup: Database.Statement
   readonly #record: (workspace: string, sample: MonitorSample) => void
+  readonly #recordMany: (
+    workspace: string,
+    samples: readonly MonitorSample[],
+  ) => void
 
   constructor(db: Database.Database) {
     this.#db = db
@@ -186,6 +190,11 @@ export class MonitorHistory {
       `INSERT OR REPLACE INTO monitor_rollups
          (workspace, monitor, size, start, count, ok_count, timed_count, sum_ms, max_ms, histogram)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.#recordMany = db.transaction(
+      (workspace: string, samples: readonly MonitorSample[]) => {
+        for (const sample of samples) this.#record(workspace, sample)
+      },
     )
     this.#record = db.transaction((workspace: string, s: MonitorSample) => {
       this.#insertSample.run(
@@ -206,6 +215,14 @@ export class MonitorHistory {
   /** Stores one sample and updates its minute, hour and day rollups. */
   recordSample(workspace: string, sample: MonitorSample): void {
     this.#record(workspace, sample)
+  }
+
+  /**
+   * Stores many samples in one transaction (an import, a benchmark's
+   * year of history): one commit instead of one per sample.
+   */
+  recordSamples(workspace: string, samples: readonly MonitorSample[]): void {
+    this.#recordMany(workspace, samples)
   }
 
   #rollUp(workspace: string, s: MonitorSample, size: RollupSize): void {

@@ -52,6 +52,22 @@ describe('monitor history', () => {
     expect(store.monitor.uptime(WS, 'other', DAY, T0 + HOUR)).toBeUndefined()
   })
 
+  it('stores a batch of samples with the same rollups as one by one', () => {
+    const samples = Array.from({ length: 50 }, (_, i) => ({
+      monitor: 'batch',
+      at: T0 + i * 10_000,
+      ok: i % 5 !== 0,
+      durationMs: 10 + i,
+    }))
+    store.monitor.recordSamples(WS, samples)
+    for (const sample of samples)
+      store.monitor.recordSample(WS, { ...sample, monitor: 'single' })
+    const series = (m: string) =>
+      store.monitor.series(WS, m, 'minute', T0, T0 + DAY)
+    expect(series('batch')).toEqual(series('single'))
+    expect(store.monitor.sampleCount(WS, 'batch')).toBe(50)
+  })
+
   it('counts a failure without a response time in uptime, not in latency', () => {
     store.monitor.recordSample(WS, {
       monitor: 'm',
