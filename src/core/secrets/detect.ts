@@ -51,10 +51,10 @@ export class Detector {
 
   /**
    * Calls `emit` for every secret in the segment. A rule with keywords
-   * runs only where one of them occurs: on the lines around each
-   * occurrence (gitleaks runs it on the whole fragment; the regions here
-   * hold every match that contains or closely follows its keyword, and
-   * spare the regexes the rest of a 512 KB block).
+   * runs only where one of them occurs (gitleaks runs it on the whole
+   * fragment): a rule whose matches begin with a keyword is tried at each
+   * keyword start, any other on the lines around each occurrence, which
+   * hold every match that contains or closely follows its keyword.
    */
   detect(
     segment: Segment,
