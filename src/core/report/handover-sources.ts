@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
-import type { Finding } from '../../shared/finding'
 import type { LoadedWorkspace } from '../workspace/load'
 import type { Resolver } from '../net/resolver'
+import { auditView } from '../store/audit-view'
 import type { RunRecord, Store } from '../store/store'
 import { LaunchReadyError } from '../errors'
 import { secretEnvName, type Vault } from '../vault/vault'
@@ -60,24 +60,15 @@ export async function collectHandover(
   }
 }
 
-/** The last full audit with the partial runs since laid over it. */
+/** The audit as the app shows it: the last full one, re-checks laid over. */
 function latestRun(
   store: Pick<Store, 'lastRun' | 'partialRunsAfter'>,
   file: string,
 ): Pick<RunRecord, 'startedAt' | 'outcome' | 'findings'> | undefined {
-  const full = store.lastRun(file)
-  const partials = store.partialRunsAfter(file, full?.id ?? 0)
-  const base = full ?? partials[0]
-  if (!base) return undefined
-  let findings: readonly Finding[] = full?.findings ?? []
-  for (const run of partials) {
-    const replaced = new Set(run.checks)
-    findings = [
-      ...findings.filter((f) => !replaced.has(f.check)),
-      ...run.findings,
-    ]
-  }
-  return { startedAt: base.startedAt, outcome: base.outcome, findings }
+  const view = auditView(store, file)
+  if (!view) return undefined
+  const { startedAt, outcome } = view.base
+  return { startedAt, outcome, findings: view.findings }
 }
 
 /**

@@ -20,6 +20,7 @@ import { silentLogger, type Logger } from '../log'
 import { createNetwork } from '../net/network'
 import { newFailures } from '../runner/regressions'
 import { runAudit, type AuditResult } from '../runner/run-checks'
+import { auditView, type AuditView } from '../store/audit-view'
 import type { Store } from '../store/store'
 import type { Vault } from '../vault/vault'
 import { loadWorkspace, type LoadedWorkspace } from '../workspace/load'
@@ -163,12 +164,15 @@ export class Session {
    */
   lastRun(): RunView | null {
     if (!this.#workspace) return null
-    const latest = this.#viewBefore(Number.MAX_SAFE_INTEGER)
+    const store = this.#options.store
+    const file = this.#workspace.file
+    const latest = auditView(store, file)
     if (!latest) return null
-    const previous = this.#viewBefore(latest.latestId)
-    if (!previous) return latest.view
-    const changes = changesBetween(previous, latest.view)
-    return { ...latest.view, changes }
+    const { workspace: _file, checks: _checks, ...meta } = latest.base
+    const view: RunView = { ...meta, findings: latest.findings }
+    const previous = auditView(store, file, latest.latest.id)
+    if (!previous) return view
+    return { ...view, changes: changesBetween(previous, view) }
   }
 
   /**
@@ -207,38 +211,6 @@ export class Session {
       file: found.file,
       baseline,
     })
-  }
-
-  /**
-   * The Audit screen as it stood before run `beforeId`: the last full
-   * audit before it, with the partial runs after that laid over it.
-   */
-  #viewBefore(
-    beforeId: number,
-  ): { view: RunView; latestId: number; latestAt: string } | undefined {
-    const store = this.#options.store
-    const file = this.#workspace!.file
-    const full = store.lastRun(file, beforeId)
-    const partials = store
-      .partialRunsAfter(file, full?.id ?? 0)
-      .filter((run) => run.id < beforeId)
-    const base = full ?? partials[0]
-    if (!base) return undefined
-    let findings = full?.findings ?? []
-    for (const run of partials) {
-      const replaced = new Set(run.checks)
-      findings = [
-        ...findings.filter((f) => !replaced.has(f.check)),
-        ...run.findings,
-      ]
-    }
-    const { workspace: _file, checks: _checks, ...meta } = base
-    const latest = partials.at(-1) ?? base
-    return {
-      view: { ...meta, findings },
-      latestId: latest.id,
-      latestAt: latest.finishedAt,
-    }
   }
 
   history(check: string, target: string): readonly HistoryView[] {
@@ -315,27 +287,24 @@ export class Session {
 }
 
 /** The targets whose problems went away, and those with new ones. */
-function changesBetween(
-  before: { view: RunView; latestAt: string },
-  after: RunView,
-): RunChanges {
-  const problems = (run: RunView) => {
+function changesBetween(before: AuditView, after: RunView): RunChanges {
+  const problems = (findings: readonly Finding[]) => {
     const byKey = new Map<string, Finding>()
-    for (const f of run.findings) {
+    for (const f of findings) {
       if (isProblem(f)) byKey.set(`${f.check}\u0000${f.target}`, f)
     }
     return byKey
   }
   const ran = new Set(after.findings.map((f) => `${f.check}\u0000${f.target}`))
-  const old = problems(before.view)
-  const now = problems(after)
+  const old = problems(before.findings)
+  const now = problems(after.findings)
   const changed = (f: Finding): ChangedTarget => ({
     check: f.check,
     target: f.target,
     title: f.title,
   })
   return {
-    since: before.latestAt,
+    since: before.latest.finishedAt,
     fixed: [...old]
       .filter(([key]) => ran.has(key) && !now.has(key))
       .map(([, f]) => changed(f)),
