@@ -64,7 +64,9 @@ export class Detector {
   ): void {
     const { text } = segment
     const { rules, matcher, rulesByKeyword, unconditional } = this.rules
-    for (const list of this.hits) list.length = 0
+    // Lists a failed call left behind; normally there are none.
+    for (const id of matcher.touched) this.hits[id]!.length = 0
+    matcher.touched.length = 0
     const run = (rule: SecretRule, from: number, to: number) => {
       if (rule.path && !rule.path.test(origin.file)) return
       for (const [start, end] of pieces(text, from, to)) {
@@ -99,15 +101,17 @@ export class Detector {
     if (found === 0) return
     const touched: number[] = []
     const keywords = matcher.keywords
-    this.hits.forEach((ends, id) => {
-      if (ends.length === 0) return
+    for (const id of matcher.touched) {
+      const ends = this.hits[id]!
       const length = keywords[id]!.length
       for (const index of rulesByKeyword[id]!) {
         const list = this.ruleHits[index]!
         if (list.length === 0) touched.push(index)
         for (const end of ends) list.push(end - length)
       }
-    })
+      ends.length = 0
+    }
+    matcher.touched.length = 0
     touched.sort((a, b) => a - b)
     for (const index of touched) {
       // One keyword's offsets come sorted; only merged lists need it.

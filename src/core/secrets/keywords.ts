@@ -90,7 +90,11 @@ export class KeywordMatcher {
       state = table[(state << 8) | (text.charCodeAt(i) & 255)]!
       if (state >= 0) continue
       state = ~state
-      for (const id of outputs[state]!) hits[id]!.push(i + 1)
+      for (const id of outputs[state]!) {
+        const list = hits[id]!
+        if (list.length === 0) this.touched.push(id)
+        list.push(i + 1)
+      }
       count++
     }
     return count
@@ -106,11 +110,21 @@ export class KeywordMatcher {
       state = table[(state << 8) | bytes[i]!]!
       if (state >= 0) continue
       state = ~state
-      for (const id of outputs[state]!) hits[id]!.push(i + 1)
+      for (const id of outputs[state]!) {
+        const list = hits[id]!
+        if (list.length === 0) this.touched.push(id)
+        list.push(i + 1)
+      }
       count++
     }
     return count
   }
+
+  /**
+   * The ids of the keywords the last scans found, each once: callers
+   * read and empty just those lists, then clear this.
+   */
+  readonly touched: number[] = []
 }
 
 const FOLD = Uint8Array.from({ length: 128 }, (_, c) =>
