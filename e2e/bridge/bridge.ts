@@ -12,7 +12,7 @@ import type { EventChannel, Events } from '../../src/shared/ipc'
 import { createLogger, type Logger } from '../../src/core/log'
 import { keychainVault, type Vault } from '../../src/core/vault/vault'
 import { createAppServices } from '../../src/main/app-services'
-import type { Dialogs } from '../../src/main/handlers'
+import type { Dialogs, Printer } from '../../src/main/handlers'
 import type { LaunchedApp, LaunchOptions } from '../support/launched-app'
 import { INIT_SCRIPT } from '../support/paths'
 
@@ -52,6 +52,7 @@ export async function launchBridge(
     userData: options.userData,
     vault,
     dialogs: testDialogs(options),
+    printer: chromiumPrinter(options.browser),
     log,
     emit: (channel, payload) => deliver(page, channel, payload, log),
     isTrustedSender: (url) => url?.startsWith(`${options.origin}/`) ?? false,
@@ -108,6 +109,28 @@ function testDialogs(options: LaunchOptions): Dialogs {
     pickWorkspace: async () => options.workspaceFile,
     pickNewWorkspacePath: async (suggested) =>
       join(options.newWorkspaceDir, suggested),
+    pickExportPath: async (suggested) =>
+      join(options.newWorkspaceDir, suggested),
+  }
+}
+
+/**
+ * Electron prints the handover document with Chromium's print-to-PDF;
+ * here the same engine does it through Playwright, in a page of its own
+ * with scripts off.
+ */
+function chromiumPrinter(browser: Browser): Printer {
+  return {
+    async toPdf(html) {
+      const context = await browser.newContext({ javaScriptEnabled: false })
+      try {
+        const page = await context.newPage()
+        await page.setContent(html)
+        return await page.pdf({ format: 'A4', printBackground: true })
+      } finally {
+        await context.close()
+      }
+    },
   }
 }
 

@@ -6,7 +6,7 @@ import { RecentFiles } from '../core/session/recent'
 import { Session } from '../core/session/session'
 import { Store } from '../core/store/store'
 import type { Vault } from '../core/vault/vault'
-import { createHandlers, type Dialogs } from './handlers'
+import { createHandlers, type Dialogs, type Printer } from './handlers'
 import { createRouter } from './router'
 
 export interface AppServicesOptions {
@@ -14,6 +14,7 @@ export interface AppServicesOptions {
   readonly userData: string
   readonly vault: Vault
   readonly dialogs: Dialogs
+  readonly printer: Printer
   readonly log: Logger
   /** Sends an event to the window. */
   readonly emit: <E extends EventChannel>(
@@ -43,7 +44,8 @@ export function createAppServices(options: AppServicesOptions) {
     onProgress: (event) => options.emit('audit:progress', event),
     onAudit: options.onAudit,
   })
-  const router = createRouter(createHandlers(session, options.dialogs), {
+  const handlers = createHandlers(session, options.dialogs, options.printer)
+  const router = createRouter(handlers, {
     isTrustedSender: options.isTrustedSender,
     log: options.log,
   })

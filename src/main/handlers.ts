@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { Session } from '../core/session/session'
 import type { Handlers } from './router'
 
@@ -7,10 +9,21 @@ export interface Dialogs {
   pickWorkspace(): Promise<string | undefined>
   /** Where to save a new workspace, or undefined if they cancelled. */
   pickNewWorkspacePath(suggestedName: string): Promise<string | undefined>
+  /** Where to save an exported document, or undefined if they cancelled. */
+  pickExportPath(suggestedName: string): Promise<string | undefined>
+}
+
+/** Turns the handover document's HTML into a PDF: Chromium's printing. */
+export interface Printer {
+  toPdf(html: string): Promise<Uint8Array>
 }
 
 /** Binds every channel of the contract to the session. */
-export function createHandlers(session: Session, dialogs: Dialogs): Handlers {
+export function createHandlers(
+  session: Session,
+  dialogs: Dialogs,
+  printer: Printer,
+): Handlers {
   return {
     'workspace:open': async ({ path }) => {
       const file = path ?? (await dialogs.pickWorkspace())
@@ -30,7 +43,24 @@ export function createHandlers(session: Session, dialogs: Dialogs): Handlers {
     'secret:list': () => session.secrets(),
     'secret:set': ({ name, value }) => session.setSecret(name, value),
     'secret:delete': ({ name }) => session.deleteSecret(name),
+    'handover:checklist': () => session.handoverChecklist(),
+    'handover:record': ({ item }) => session.recordChecklistItem(item),
+    'handover:export': async ({ format }) => {
+      const name = baseName(session.current()?.file ?? 'workspace')
+      const path = await dialogs.pickExportPath(`${name}-handover.${format}`)
+      if (!path) return null
+      const text = await session.handoverDocument(
+        format === 'pdf' ? 'html' : format,
+      )
+      await writeFile(path, format === 'pdf' ? await printer.toPdf(text) : text)
+      return path
+    },
     'baseline:accept': ({ fingerprint, reason }) =>
       session.acceptSecretFinding(fingerprint, reason),
   }
+}
+
+/** "shop" for /work/shop.launchready.yaml. */
+function baseName(file: string): string {
+  return basename(file).replace(/(\.launchready)?\.(ya?ml|json)$/i, '')
 }

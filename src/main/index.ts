@@ -11,6 +11,7 @@ import { workspaceArgument } from './arguments'
 import type { Dialogs } from './handlers'
 import { rollingFileWriter } from './log-file'
 import { setupMenu } from './menu'
+import { electronPrinter } from './pdf'
 import { setupSecurity } from './security'
 import { createTray } from './tray'
 import { regressionNotice } from './tray-icon'
@@ -71,6 +72,7 @@ function setupServices() {
     // A separate keychain service keeps test runs off the user's entries.
     vault: keychainVault(process.env['LAUNCH_READY_KEYCHAIN_SERVICE']),
     dialogs: electronDialogs,
+    printer: electronPrinter,
     log: shell.log!,
     emit,
     isTrustedSender: isAppUrl,
@@ -175,6 +177,15 @@ const electronDialogs: Dialogs = {
       ],
     })
     return result.canceled ? undefined : result.filePaths[0]
+  },
+  async pickExportPath(suggestedName) {
+    const extension = suggestedName.split('.').at(-1) ?? 'md'
+    const result = await dialog.showSaveDialog(shell.window!, {
+      title: 'Save the handover document',
+      defaultPath: suggestedName,
+      filters: [{ name: extension.toUpperCase(), extensions: [extension] }],
+    })
+    return result.canceled ? undefined : result.filePath
   },
   async pickNewWorkspacePath(suggestedName) {
     const result = await dialog.showSaveDialog(shell.window!, {

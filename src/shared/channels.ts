@@ -17,6 +17,9 @@ export const INVOKE_CHANNELS = [
   'secret:set',
   'secret:delete',
   'baseline:accept',
+  'handover:checklist',
+  'handover:record',
+  'handover:export',
 ] as const
 
 export const EVENT_CHANNELS = [

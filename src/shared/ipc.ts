@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { Finding } from './finding'
-import type { Workspace } from './workspace'
-import { SECRET_NAME } from './workspace'
+import type { HandoverItem } from './handover'
+import { ChecklistItemSchema, SECRET_NAME, type Workspace } from './workspace'
 
 export type { EventChannel, InvokeChannel }
 
@@ -173,6 +173,16 @@ export const INVOKE = {
    * Accepts a secret finding of the last scan into the repository's
    * baseline, by fingerprint, with the reason the team gives.
    */
+  /** The handover checklist of the open workspace, judged item by item. */
+  'handover:checklist': channel<readonly HandoverItem[]>()(none),
+  /** Records one checklist item in the workspace file; the new checklist. */
+  'handover:record': channel<readonly HandoverItem[]>()(
+    z.strictObject({ item: ChecklistItemSchema }),
+  ),
+  /** Saves the handover document where the user picks; null if cancelled. */
+  'handover:export': channel<string | null>()(
+    z.strictObject({ format: z.enum(['md', 'html', 'pdf']) }),
+  ),
   'baseline:accept': channel<void>()(
     z.strictObject({
       fingerprint: z.string().regex(/^[0-9a-f]{16,64}$/),

@@ -23,6 +23,10 @@ beforeEach(async () => {
     dialogs: {
       pickWorkspace: async () => undefined,
       pickNewWorkspacePath: async () => undefined,
+      pickExportPath: async () => undefined,
+    },
+    printer: {
+      toPdf: () => Promise.reject(new Error('these tests print nothing')),
     },
     log: createLogger({ write: (l) => logLines.push(l), level: 'debug' }),
     emit: () => {},

@@ -1,4 +1,7 @@
 import { join } from 'node:path'
+import { checkInfo } from '../../shared/catalogue'
+import { isProblem, type Finding } from '../../shared/finding'
+import type { HandoverItem } from '../../shared/handover'
 import type {
   ChangedTarget,
   HistoryView,
@@ -8,23 +11,28 @@ import type {
   SecretView,
   WorkspaceView,
 } from '../../shared/ipc'
-import { checkInfo } from '../../shared/catalogue'
-import { isProblem, type Finding } from '../../shared/finding'
-import { WORKSPACE_VERSION, type WorkspaceInput } from '../../shared/workspace'
+import { localTimeZone } from '../../shared/time'
+import {
+  WORKSPACE_VERSION,
+  type ChecklistItem,
+  type WorkspaceInput,
+} from '../../shared/workspace'
 import { CHECKS, selectChecks } from '../checks/registry'
 import { repoDirectory } from '../env/repo'
-import { acceptFinding } from '../secrets/baseline'
-import { secretReferences } from '../workspace/secret-refs'
 import { LaunchReadyError } from '../errors'
+import { checklistEdit, handoverChecklist } from '../handover/checklist'
 import { silentLogger, type Logger } from '../log'
 import { createNetwork } from '../net/network'
+import { renderHandover } from '../report/handover-sources'
 import { newFailures } from '../runner/regressions'
 import { runAudit, type AuditResult } from '../runner/run-checks'
+import { acceptFinding } from '../secrets/baseline'
 import { auditView, type AuditView } from '../store/audit-view'
 import type { Store } from '../store/store'
 import type { Vault } from '../vault/vault'
 import { loadWorkspace, type LoadedWorkspace } from '../workspace/load'
-import { createWorkspace } from '../workspace/save'
+import { createWorkspace, updateWorkspace } from '../workspace/save'
+import { secretReferences } from '../workspace/secret-refs'
 import { secretLikeValue } from '../workspace/secret-values'
 import type { RecentFiles } from './recent'
 
@@ -211,6 +219,49 @@ export class Session {
       file: found.file,
       baseline,
     })
+  }
+
+  /** The handover checklist of the open workspace, item by item. */
+  handoverChecklist(): readonly HandoverItem[] {
+    const loaded = this.#requireWorkspace('show the handover checklist')
+    return handoverChecklist(loaded.workspace)
+  }
+
+  /**
+   * Records one checklist item in the workspace file (its comments kept)
+   * and returns the checklist as it now stands.
+   */
+  async recordChecklistItem(
+    item: ChecklistItem,
+  ): Promise<readonly HandoverItem[]> {
+    const loaded = this.#requireWorkspace('record the checklist item')
+    this.#workspace = await updateWorkspace(loaded.file, [
+      checklistEdit(loaded.workspace, item),
+    ])
+    this.#log.info('recorded checklist item', { id: item.id, done: item.done })
+    return handoverChecklist(this.#workspace.workspace)
+  }
+
+  /**
+   * The handover document of the open workspace: the latest audit, the
+   * records as DNS answers now, the checklist; names of secrets, never
+   * values.
+   */
+  async handoverDocument(format: 'md' | 'html'): Promise<string> {
+    const loaded = this.#requireWorkspace('write the handover document')
+    const net = await createNetwork(loaded.workspace, loaded.file)
+    const { text } = await renderHandover({
+      loaded,
+      store: this.#options.store,
+      vault: this.#options.vault,
+      env: process.env,
+      resolver: net.resolver,
+      now: this.#options.now?.(),
+      userZone: localTimeZone(),
+      format,
+    })
+    this.#log.info('wrote the handover document', { format })
+    return text
   }
 
   history(check: string, target: string): readonly HistoryView[] {

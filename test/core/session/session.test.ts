@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { RecentFiles } from '../../../src/core/session/recent'
 import { Session, type SessionOptions } from '../../../src/core/session/session'
@@ -177,6 +177,45 @@ describe('Session', () => {
     expect(after.changes!.fixed).toEqual([
       expect.objectContaining({ check: 'secrets.repo', target: 'shop' }),
     ])
+  })
+
+  it('records a handover item in the file and writes the pack from it', async () => {
+    const file = join(dir, 'handover.launchready.yaml')
+    await writeFile(
+      file,
+      [
+        '# Written by the engineer; keep this comment.',
+        (await readFile(world.workspaceFile, 'utf8')).replace(
+          /caFile: (\S+)/,
+          `caFile: ${join(dirname(world.workspaceFile), '$1')}`,
+        ),
+      ].join('\n'),
+    )
+    const s = session()
+    await s.open(file)
+    const dnsAccess = () =>
+      s.handoverChecklist().find((i) => i.id === 'handover.access.dns')!
+    expect(dnsAccess().state).toBe('open')
+    const after = await s.recordChecklistItem({
+      id: 'handover.access.dns',
+      done: true,
+      owner: 'Sam',
+      date: '2026-12-01',
+      provider: 'Gandi',
+    })
+    expect(after.find((i) => i.id === 'handover.access.dns')!.state).toBe(
+      'done',
+    )
+    expect(dnsAccess().state).toBe('done')
+    const text = await readFile(file, 'utf8')
+    expect(text).toContain('# Written by the engineer; keep this comment.')
+    expect(text).toContain('provider: Gandi')
+
+    await s.setSecret('smtp-password', 'never-in-the-pack-9f2c')
+    const pack = await s.handoverDocument('md')
+    expect(pack).toContain('Gandi')
+    expect(pack).toContain('smtp-password')
+    expect(pack).not.toContain('never-in-the-pack-9f2c')
   })
 
   it('lists credentials by name, marking those the workspace needs', async () => {
