@@ -36,6 +36,9 @@ export async function scanHistory(
     [
       '-C',
       root,
+      // Paths as they are (café.ts), not C-quoted ("caf\303\251.ts").
+      '-c',
+      'core.quotePath=false',
       'log',
       '-p',
       '-U0',

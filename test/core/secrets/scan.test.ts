@@ -161,10 +161,12 @@ describe('scanHistory', () => {
       )
     git('init', '-q')
     await writeFile(join(root, 'a.ts'), `one\ntwo\nconst t = "${GITHUB}"\n`)
+    await writeFile(join(root, 'café.ts'), `const t = "${GITHUB}"\n`)
     git('add', '.')
     git('commit', '-qm', 'add')
     const added = git('rev-parse', 'HEAD').trim()
     await writeFile(join(root, 'a.ts'), 'one\ntwo\n')
+    await rm(join(root, 'café.ts'))
     git('commit', '-qam', 'remove')
     expect((await scanTree(root)).findings).toEqual([])
     const history = await scanHistory(root)
@@ -176,6 +178,7 @@ describe('scanHistory', () => {
         commit: added,
         redacted: 'ghp_…',
       }),
+      expect.objectContaining({ file: 'café.ts', line: 1, commit: added }),
     ])
     expect(history.stats.files).toBe(2)
   })
