@@ -29,6 +29,16 @@ test('every screen passes an accessibility scan', async ({ app }) => {
     await new FindingDetail(app.page).closeWithEscape()
   })
 
+  await test.step('Handover', async () => {
+    await shell.goTo('Handover')
+    await app.page
+      .getByRole('button', { name: /^Fill in/ })
+      .first()
+      .click()
+    await expectAccessible(app.page, 'the Handover screen, an item open')
+    await app.page.keyboard.press('Escape')
+  })
+
   await test.step('Credentials', async () => {
     await shell.goTo('Credentials')
     await expectAccessible(app.page, 'the Credentials screen')

@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test'
 
-export type ScreenName = 'Welcome' | 'Workspaces' | 'Audit' | 'Credentials'
+export type ScreenName =
+  'Welcome' | 'Workspaces' | 'Audit' | 'Handover' | 'Credentials'
 
 /** The header every screen shares. */
 export class AppShell {

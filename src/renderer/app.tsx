@@ -4,6 +4,7 @@ import { AppHeader } from './screens/app-header'
 import { AuditScreen } from './screens/audit/audit-screen'
 import { CredentialsScreen } from './screens/credentials/credentials-screen'
 import { FindingDetail } from './screens/detail/finding-detail'
+import { HandoverScreen } from './screens/handover/handover-screen'
 import { WelcomeScreen } from './screens/welcome/welcome-screen'
 import { useNavigation, type Screen } from './stores/navigation'
 import { useWorkspaceStore } from './stores/workspace'
@@ -32,6 +33,8 @@ function CurrentScreen({ screen }: { screen: Screen }) {
       return <WelcomeScreen />
     case 'audit':
       return <AuditScreen />
+    case 'handover':
+      return <HandoverScreen />
     case 'credentials':
       return <CredentialsScreen />
   }

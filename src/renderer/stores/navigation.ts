@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 
-export type Screen = 'welcome' | 'audit' | 'credentials'
+export type Screen = 'welcome' | 'audit' | 'handover' | 'credentials'
 
 /** One check on one target: what the finding detail shows. */
 export interface FindingRef {
