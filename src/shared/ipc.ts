@@ -25,6 +25,15 @@ export interface WorkspaceView {
   readonly workspace: Workspace
   /** What each check will look at, by check id: its rows before a run. */
   readonly targets: Readonly<Record<string, readonly string[]>>
+  /** Set when the file was from an older version and was brought up to date. */
+  readonly migrated?: {
+    readonly from: number
+    readonly to: number
+    /** Where the original is kept; undefined when it could not be saved. */
+    readonly backup?: string
+    /** Why the updated file could not be saved, when it could not. */
+    readonly unsaved?: string
+  }
   /** Values that look like real secrets, to be moved to the keychain. */
   readonly warnings: readonly {
     readonly path: string

@@ -385,6 +385,16 @@ function toView(loaded: LoadedWorkspace): WorkspaceView {
     targets: Object.fromEntries(
       CHECKS.map((c) => [c.info.id, c.targets(loaded.workspace)]),
     ),
+    ...(loaded.migrated
+      ? {
+          migrated: {
+            from: loaded.migrated.from,
+            to: loaded.migrated.to,
+            backup: loaded.migrated.backup,
+            unsaved: loaded.migrated.unsaved,
+          },
+        }
+      : {}),
     warnings: loaded.warnings.map((w) => ({
       path: w.path,
       message: w.message,

@@ -42,6 +42,22 @@ describe('Session', () => {
     expect(s.recent()).toEqual([view.file])
   })
 
+  it('says when it brought an older file up to date, and where the original is', async () => {
+    const file = join(dir, 'old.launchready.yaml')
+    await writeFile(
+      file,
+      'version: 0\nname: Old\ndomain: old.test\norigin: https://old.test\n',
+    )
+    const view = await session().open(file)
+    expect(view.migrated).toEqual({
+      from: 0,
+      to: 1,
+      backup: join(dir, 'old.launchready.v0.bak.yaml'),
+      unsaved: undefined,
+    })
+    expect(view.workspace.canonicalOrigin).toBe('https://old.test')
+  })
+
   it('keeps the open workspace when another fails to open', async () => {
     const s = session()
     await s.open(world.workspaceFile)

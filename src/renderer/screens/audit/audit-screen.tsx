@@ -5,6 +5,7 @@ import { shownFindings } from '../../lib/rows'
 import { useAuditStore } from '../../stores/audit'
 import { useAuditSnapshot } from '../../stores/audit-snapshot'
 import { useWorkspaceStore } from '../../stores/workspace'
+import { MigrationNotice } from './migration-notice'
 import { NeededSecrets } from './needed-secrets'
 import { RiskSummary } from './risk-summary'
 import { RunControls } from './run-controls'
@@ -30,6 +31,7 @@ export function AuditScreen() {
         <RunControls />
       </div>
       <ErrorText>{error}</ErrorText>
+      <MigrationNotice />
       <NeededSecrets />
       <RunStatus />
       <RiskSummary
