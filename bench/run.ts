@@ -16,6 +16,7 @@ import {
   overheadPasses,
   type Overhead,
 } from './probe-overhead'
+import { benchSecrets } from './secrets'
 import { benchSpf } from './spf'
 import { formatMs, formatTable, median } from './table'
 import { runTestssl, TESTSSL_PARALLEL, testsslVersion } from './testssl'
@@ -26,7 +27,7 @@ import { exitOnSignal, secretsOf, tlsHostsOf, withWorld } from './world'
  * well the runner overlaps checks when every server is far away, and how
  * far the latency probe (perf.latency) can be trusted: its accuracy on
  * known delays, its timing next to curl's, its load next to autocannon's;
- * and SPF evaluation next to pyspf.
+ * SPF evaluation next to pyspf; and secret scanning next to secretlint.
  * Prints its figures and targets; exits 1 when a target fails, 2 when
  * something crashed. Speed targets live here, never in unit tests.
  */
@@ -58,6 +59,7 @@ async function main(): Promise<number> {
   console.log(`\n${describeOverhead(probe.overhead)}`)
   console.log(`\n${describeCost(probe.cost)}`)
   console.log(`\nf. ${(await benchSpf()).text}`)
+  console.log(`\ng. ${(await benchSecrets()).text}`)
   const failed = [
     ...(overlap.ratio > TARGET_RATIO ? ['b'] : []),
     ...(missedDelays(probe.accuracy).length > 0 ? ['c'] : []),
