@@ -18,7 +18,7 @@ import { loadWorldInfo, type WorldInfo } from './support/world-info'
 
 interface TestFixtures {
   /** Which workspace "Open workspace…" picks. */
-  readonly workspace: 'world' | 'dead dns' | 'repo'
+  readonly workspace: 'world' | 'dead dns' | 'repo' | 'walk'
   /** The app, started fresh for this test in the run's mode. */
   readonly app: LaunchedApp
   /** Saves the window as e2e/screenshots/NAME.png. */
@@ -77,6 +77,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         world: world.workspaceFile,
         'dead dns': world.deadDnsWorkspaceFile,
         repo: world.repoWorkspaceFile,
+        walk: world.walkWorkspaceFile,
       }[workspace],
       newWorkspaceDir: join(scratch, 'workspaces'),
       watch: (page) => watchForProblems(page, problems),

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { updateWorkspace } from '../src/core/workspace/save'
 import { startWorld, type World } from '../test/world/world'
 import { e2eMode } from './support/mode'
+import { PLANTED_KEY } from './support/planted'
 import {
   INIT_SCRIPT,
   MAIN_ENTRY,
@@ -28,30 +29,41 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await mkdir(RUN_DIR, { recursive: true })
   if (mode === 'chromium bridge') await bundleInitScript()
   const world = await startWorld({ net: 'auto' })
-  await saveWorldInfo(world, await writeRepoWorkspace(world))
+  await saveWorldInfo(world, {
+    repo: await writeRepoWorkspace(
+      world,
+      'shop-repo',
+      'Shop with its repository',
+    ),
+    walk: await writeRepoWorkspace(world, 'walk-repo', 'Shop (handed over)'),
+  })
   return () => world.stop()
 }
 
 /**
  * The world's workspace with a repository that has a key committed in a
- * test fixture: what the secrets.repo spec scans and accepts. The key is
- * assembled here so this file is not itself a finding.
+ * test fixture: what the secrets and walk-through specs scan, accept or
+ * fix. Each gets its own, as each changes it. The key is assembled here
+ * so this file is not itself a finding.
  */
-async function writeRepoWorkspace(world: World): Promise<string> {
+async function writeRepoWorkspace(
+  world: World,
+  name: string,
+  title: string,
+): Promise<string> {
   // Beside the world's workspace, whose CA file is a relative path.
-  const repo = join(world.dir, 'shop-repo')
+  const repo = join(world.dir, name)
   await mkdir(join(repo, 'test'), { recursive: true })
-  const key = ['AKIA', 'QYLPMN5HHHFPZAM2'].join('')
   await writeFile(
     join(repo, 'test', 'fixture.ts'),
-    `export const revokedKey = '${key}'\n`,
+    `export const revokedKey = '${PLANTED_KEY}'\n`,
   )
   execFileSync('git', ['init', '-q'], { cwd: repo })
-  const file = join(world.dir, 'repo.launchready.yaml')
+  const file = join(world.dir, `${name}.launchready.yaml`)
   await copyFile(world.workspaceFile, file)
   await updateWorkspace(file, [
-    { path: ['name'], value: 'Shop with its repository' },
-    { path: ['repo'], value: { path: 'shop-repo' } },
+    { path: ['name'], value: title },
+    { path: ['repo'], value: { path: name } },
   ])
   return file
 }

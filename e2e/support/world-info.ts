@@ -6,6 +6,8 @@ import { WORLD_INFO } from './paths'
 export type WorldInfo = WorldFacts & {
   /** The world's workspace plus a repository with a committed key. */
   readonly repoWorkspaceFile: string
+  /** The same again, for the walk through the whole flow. */
+  readonly walkWorkspaceFile: string
 }
 
 type WorldFacts = Pick<
@@ -24,7 +26,7 @@ type WorldFacts = Pick<
 /** Written by the global setup, which owns the world's processes. */
 export async function saveWorldInfo(
   world: World,
-  repoWorkspaceFile: string,
+  repos: { readonly repo: string; readonly walk: string },
 ): Promise<void> {
   const { dir, domain, workspaceFile, deadDnsWorkspaceFile } = world
   const { caFile, resolver, hosts, apiToken, smtpPassword } = world
@@ -38,7 +40,8 @@ export async function saveWorldInfo(
     hosts,
     apiToken,
     smtpPassword,
-    repoWorkspaceFile,
+    repoWorkspaceFile: repos.repo,
+    walkWorkspaceFile: repos.walk,
   }
   await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
 }
