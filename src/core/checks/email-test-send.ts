@@ -1,13 +1,16 @@
 import nodemailer from 'nodemailer'
 import { checkInfo } from '../../shared/catalogue'
-import { secretRefName, type Workspace } from '../../shared/workspace'
+import { secretRefName } from '../../shared/workspace'
+import {
+  senderOf,
+  smtpTransport,
+  type SmtpAccount as Smtp,
+} from '../email/smtp-account'
 import { messageOf } from '../errors'
 import { finding, type Check, type CheckContext, type Verdict } from './check'
 import { MissingSecretError } from './endpoints'
 
 const info = checkInfo('email.test-send')!
-
-type Smtp = NonNullable<NonNullable<Workspace['email']>['smtp']>
 
 /** The two messages a shop's admin sends most and can least afford to lose. */
 export function sampleMessages(from: string, to: string, domain: string) {
@@ -85,27 +88,16 @@ async function send(
   context: CheckContext,
 ): Promise<Verdict> {
   const transcript: string[] = []
-  const from =
-    smtp.from ?? smtp.username ?? `launch-ready@${context.workspace.domain}`
+  const from = senderOf(smtp, context.workspace.domain)
   const [address] = await context.net.resolver
     .addresses(smtp.host)
     .catch(() => [undefined])
-  const transport = nodemailer.createTransport({
-    host: address?.address ?? smtp.host,
-    port: smtp.port,
-    secure: smtp.security === 'tls',
-    requireTLS: smtp.security === 'starttls',
-    ignoreTLS: smtp.security === 'none',
-    name: 'launch-ready.local',
-    auth: smtp.username
-      ? { user: smtp.username, pass: password ?? '' }
-      : undefined,
-    tls: { servername: smtp.host, ca: [...context.net.ca] },
-    connectionTimeout: context.net.timeoutMs,
-    greetingTimeout: context.net.timeoutMs,
-    socketTimeout: context.net.timeoutMs,
+  const transport = smtpTransport(smtp, {
+    password,
+    address: address?.address,
+    ca: context.net.ca,
+    timeoutMs: context.net.timeoutMs,
     logger: transcriptLogger(transcript, password),
-    debug: true,
   })
   const sent: string[] = []
   const messages: string[] = []

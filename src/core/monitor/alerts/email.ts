@@ -1,10 +1,11 @@
-import nodemailer from 'nodemailer'
-import type { Workspace } from '../../../shared/workspace'
+import {
+  senderOf,
+  smtpTransport,
+  type SmtpAccount as Smtp,
+} from '../../email/smtp-account'
 import { messageOf } from '../../errors'
 import { alertLines, type Alert } from './alert'
 import { DeliveryError, type AlertChannel } from './channel'
-
-type Smtp = NonNullable<NonNullable<Workspace['email']>['smtp']>
 
 /**
  * Alerts by email through the workspace's SMTP account (email.smtp), its
@@ -25,7 +26,7 @@ export function emailChannel(options: {
   readonly timeoutMs: number
 }): AlertChannel {
   const { smtp } = options
-  const from = smtp.from ?? smtp.username ?? `launch-ready@${options.domain}`
+  const from = senderOf(smtp, options.domain)
   return {
     name: options.name,
     kind: 'email',
@@ -39,23 +40,11 @@ export function emailChannel(options: {
         )
       }
       const address = await options.address?.(smtp.host).catch(() => undefined)
-      const transport = nodemailer.createTransport({
-        host: address ?? smtp.host,
-        port: smtp.port,
-        secure: smtp.security === 'tls',
-        requireTLS: smtp.security === 'starttls',
-        ignoreTLS: smtp.security === 'none',
-        name: 'launch-ready.local',
-        auth: smtp.username
-          ? { user: smtp.username, pass: password ?? '' }
-          : undefined,
-        tls: {
-          servername: smtp.host,
-          ...(options.ca ? { ca: [...options.ca] } : {}),
-        },
-        connectionTimeout: options.timeoutMs,
-        greetingTimeout: options.timeoutMs,
-        socketTimeout: options.timeoutMs,
+      const transport = smtpTransport(smtp, {
+        password,
+        address,
+        ca: options.ca,
+        timeoutMs: options.timeoutMs,
       })
       const onAbort = () => transport.close()
       signal.addEventListener('abort', onAbort, { once: true })
