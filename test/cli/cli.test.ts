@@ -2,31 +2,18 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { main, type CliIo } from '../../src/cli/index'
 import type { JsonReport } from '../../src/core/report/report'
+import { runCli } from '../support/cli'
 import { testVault } from '../support/keychain'
 
 const world = inject('world')
 const vault = testVault()
 afterEach(() => vault.clear())
 
-/** Runs the CLI in-process, capturing what it prints. */
-async function cli(argv: string[], stdin = '') {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdin: Readable.from([stdin]),
-    env: {},
-    vault,
-  }
-  const code = await main(argv, io)
-  return { code, stdout, stderr }
-}
+/** Runs the CLI in-process with the test keychain, capturing its output. */
+const cli = (argv: string[], stdin = '') => runCli(argv, { stdin, vault })
 
 describe('launch-ready audit', () => {
   it('reports the world as JSON and exits 1 for its blockers', async () => {

@@ -1,22 +1,11 @@
-import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main, type CliIo } from '../../src/cli/index'
 import type { EnvCheckReport } from '../../src/cli/env-check'
+import { runCli } from '../support/cli'
 import { createRepo, repoWorkspace, type TestRepo } from '../support/git-repo'
 
 /** Runs the CLI in-process with `env` as its environment. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdin: Readable.from(['']),
-    env,
-  }
-  const code = await main(argv, io)
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCli(argv, { env })
 
 const SECRET_VALUE = 'value-that-must-never-be-printed'
 

@@ -2,14 +2,13 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { stringify } from 'yaml'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main, type CliIo } from '../../src/cli/index'
 import { defaultHistoryFile } from '../../src/cli/monitor'
 import { Store } from '../../src/core/store/store'
 import { withEnvironmentSecrets } from '../../src/core/vault/vault'
 import type { WorkspaceInput } from '../../src/shared/workspace'
+import { startCli } from '../support/cli'
 import { startSite, type TestSite } from '../support/site'
 import { startWebhookReceiver, type WebhookReceiver } from '../world/webhook'
 
@@ -56,28 +55,12 @@ const env = () => ({
 })
 
 /** Runs the CLI in-process; `signal` stops a monitor. */
-function cli(argv: string[], signal?: AbortSignal) {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdin: Readable.from(['']),
+const cli = (argv: string[], signal?: AbortSignal) =>
+  startCli(argv, {
     env: env(),
     vault: withEnvironmentSecrets(undefined, env()),
     signal,
-  }
-  const done = main(argv, io)
-  return {
-    done,
-    get stdout() {
-      return stdout
-    },
-    get stderr() {
-      return stderr
-    },
-  }
-}
+  })
 
 async function until(done: () => boolean, what: string) {
   for (let i = 0; i < 1000 && !done(); i++)

@@ -1,13 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { parseDocument } from 'yaml'
-import { main, type CliIo } from '../../src/cli/index'
 import { VaultError } from '../../src/core/errors'
 import { Store } from '../../src/core/store/store'
 import type { Vault } from '../../src/core/vault/vault'
+import { runCli } from '../support/cli'
 import { memoryVault } from '../support/memory-vault'
 import { sampleFinding } from '../support/sample-run'
 
@@ -65,22 +64,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function cli(
+const cli = (
   argv: string[],
   vault: Vault = memoryVault({ 'shop-api-token': world.apiToken }),
-) {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdin: Readable.from(['']),
+) =>
+  runCli(argv, {
     env: { LAUNCH_READY_SECRET_SMTP_PASSWORD: PLANTED.env },
     vault,
-  }
-  const code = await main(argv, io)
-  return { code, stdout, stderr }
-}
+  })
 
 function storeRun() {
   const store = new Store(db)

@@ -2,27 +2,18 @@ import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main, type CliIo } from '../../src/cli/index'
+import { runCli } from '../support/cli'
 
 const GITHUB = ['ghp_', 'R8sW2nqEe7yD4mXvK1cTz9LfUaB3hJ5oPi6G'].join('')
 const STRIPE = ['sk_live_', '4eC39HqLyjWDarjtT1zdp7dc'].join('')
 
 async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdin: Readable.from(['']),
-    env: {},
-  }
-  const code = await main(argv, io)
+  const run = await runCli(argv)
   // Whatever the format, the secrets themselves never leave the scanner.
-  expect(stdout + stderr).not.toContain(GITHUB)
-  expect(stdout + stderr).not.toContain(STRIPE)
-  return { code, stdout, stderr }
+  expect(run.stdout + run.stderr).not.toContain(GITHUB)
+  expect(run.stdout + run.stderr).not.toContain(STRIPE)
+  return run
 }
 
 let dir: string
