@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import type { JsonReport } from '../../src/core/report/report'
@@ -179,5 +179,20 @@ describe('the launch-ready command', () => {
     expect(error.stderr).toMatch(
       /Could not open the workspace: the file does not exist/,
     )
+  })
+
+  it('finds its bundled rules from any folder it is run in', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lr-bin-scan-'))
+    const token = ['ghp_', 'R8sW2nqEe7yD4mXvK1cTz9LfUaB3hJ5oPi6G'].join('')
+    await writeFile(join(dir, 'config.ts'), `export const t = '${token}'\n`)
+    const bin = resolve('bin/launch-ready.js')
+    const failed = (await promisify(execFile)(
+      process.execPath,
+      [bin, 'scan', 'secrets', '.'],
+      { cwd: dir },
+    ).catch((e: unknown) => e)) as { code: number; stdout: string }
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toMatch(/config\.ts:1:\d+ github-pat ghp_…/)
+    expect(failed.stdout).not.toContain(token)
   })
 })

@@ -96,11 +96,15 @@ interface RawConfig {
   rules?: RawRule[]
 }
 
-/** Where the bundled rule file is, from source (tsx, tests) or a build. */
+/**
+ * Where the bundled rule file is: beside this module in the source (tsx,
+ * tests), beside the bundle or its chunk in a build (the build copies
+ * the rules folder to out/main), or under the checkout it runs from.
+ */
 export function defaultRulesFile(): string {
   const candidates = [
     join(__dirname, 'rules', 'gitleaks.toml'),
-    resolve(__dirname, '../../src/core/secrets/rules/gitleaks.toml'),
+    join(__dirname, '..', 'rules', 'gitleaks.toml'),
     resolve(process.cwd(), 'src/core/secrets/rules/gitleaks.toml'),
   ]
   return candidates.find((file) => existsSync(file)) ?? candidates[0]!
