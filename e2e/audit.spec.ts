@@ -58,6 +58,18 @@ test('audits the world and explains its expired certificate as a blocker', async
     await expect(detail.section('How to fix')).toContainText(
       'Renew the certificate now',
     )
+    const standard = detail
+      .section('How to fix')
+      .getByRole('link', { name: 'CA/Browser Forum Baseline Requirements' })
+    await expect(standard).toHaveAttribute('href', /^https:\/\/cabforum\.org\//)
+    if (app.mode === 'chromium bridge') {
+      // The bridge logs what Electron would hand to the browser.
+      await standard.click()
+      await expect
+        .poll(() => app.mainLog())
+        .toContain('opened in the browser url="https://cabforum.org/')
+    }
+    await expect(detail.dialog).toBeVisible()
     await expect(detail.section('History on this target')).toContainText(
       'has expired',
     )

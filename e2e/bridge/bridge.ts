@@ -51,7 +51,7 @@ export async function launchBridge(
   const services = createAppServices({
     userData: options.userData,
     vault,
-    dialogs: testDialogs(options),
+    dialogs: testDialogs(options, log),
     printer: chromiumPrinter(options.browser),
     log,
     emit: (channel, payload) => deliver(page, channel, payload, log),
@@ -104,8 +104,10 @@ async function serveOrRefuse(
 }
 
 /** The OS dialogs, answered the way a user would for the specs. */
-function testDialogs(options: LaunchOptions): Dialogs {
+function testDialogs(options: LaunchOptions, log: Logger): Dialogs {
   return {
+    // No browser to hand the address to: the log shows what was asked.
+    openInBrowser: async (url) => log.info('opened in the browser', { url }),
     pickWorkspace: async () => options.workspaceFile,
     pickNewWorkspacePath: async (suggested) =>
       join(options.newWorkspaceDir, suggested),

@@ -11,6 +11,8 @@ export interface Dialogs {
   pickNewWorkspacePath(suggestedName: string): Promise<string | undefined>
   /** Where to save an exported document, or undefined if they cancelled. */
   pickExportPath(suggestedName: string): Promise<string | undefined>
+  /** Opens an address in the user's browser, outside the app. */
+  openInBrowser(url: string): Promise<void>
 }
 
 /** Turns the handover document's HTML into a PDF: Chromium's printing. */
@@ -55,6 +57,7 @@ export function createHandlers(
       await writeFile(path, format === 'pdf' ? await printer.toPdf(text) : text)
       return path
     },
+    'link:open': ({ url }) => dialogs.openInBrowser(url),
     'baseline:accept': ({ fingerprint, reason }) =>
       session.acceptSecretFinding(fingerprint, reason),
   }

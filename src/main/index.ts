@@ -1,4 +1,11 @@
-import { app, BrowserWindow, dialog, ipcMain, Notification } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Notification,
+  shell as desktop,
+} from 'electron'
 import { join } from 'node:path'
 import { INVOKE_CHANNELS, type EventChannel } from '../shared/channels'
 import type { Finding } from '../shared/finding'
@@ -178,6 +185,7 @@ const electronDialogs: Dialogs = {
     })
     return result.canceled ? undefined : result.filePaths[0]
   },
+  openInBrowser: (url) => desktop.openExternal(url),
   async pickExportPath(suggestedName) {
     const extension = suggestedName.split('.').at(-1) ?? 'md'
     const result = await dialog.showSaveDialog(shell.window!, {

@@ -20,6 +20,7 @@ export const INVOKE_CHANNELS = [
   'handover:checklist',
   'handover:record',
   'handover:export',
+  'link:open',
 ] as const
 
 export const EVENT_CHANNELS = [

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { Finding } from './finding'
 import type { HandoverItem } from './handover'
+import { STANDARD_URLS } from './standards'
 import { ChecklistItemSchema, SECRET_NAME, type Workspace } from './workspace'
 
 export type { EventChannel, InvokeChannel }
@@ -191,6 +192,14 @@ export const INVOKE = {
   /** Saves the handover document where the user picks; null if cancelled. */
   'handover:export': channel<string | null>()(
     z.strictObject({ format: z.enum(['md', 'html', 'pdf']) }),
+  ),
+  /** Opens a cited standard in the browser; no other address. */
+  'link:open': channel<void>()(
+    z.strictObject({
+      url: z.string().refine((url) => STANDARD_URLS.has(url), {
+        message: 'is not a standard the checks cite',
+      }),
+    }),
   ),
   'baseline:accept': channel<void>()(
     z.strictObject({

@@ -13,10 +13,12 @@ const APP = 'file:///app/out/renderer/index.html'
 let services: AppServices
 let vault: ReturnType<typeof testVault>
 let logLines: string[]
+let opened: string[]
 
 beforeEach(async () => {
   vault = testVault()
   logLines = []
+  opened = []
   services = createAppServices({
     userData: await mkdtemp(join(tmpdir(), 'lr-router-')),
     vault,
@@ -24,6 +26,7 @@ beforeEach(async () => {
       pickWorkspace: async () => undefined,
       pickNewWorkspacePath: async () => undefined,
       pickExportPath: async () => undefined,
+      openInBrowser: async (url) => void opened.push(url),
     },
     printer: {
       toPdf: () => Promise.reject(new Error('these tests print nothing')),
@@ -101,6 +104,18 @@ describe('the IPC router', () => {
       error:
         'Invalid request to workspace:open: path: must be a .launchready.yaml or .json file.',
     })
+  })
+
+  it('opens a cited standard in the browser, and no other address', async () => {
+    const rfc = 'https://www.rfc-editor.org/rfc/rfc7208'
+    expect(await dispatch('link:open', { url: rfc })).toEqual({
+      ok: true,
+      value: undefined,
+    })
+    const refused = await dispatch('link:open', { url: 'https://evil.test/' })
+    expect(refused).toMatchObject({ ok: false })
+    expect(JSON.stringify(refused)).toMatch(/not a standard the checks cite/)
+    expect(opened).toEqual([rfc])
   })
 
   it('refuses calls from anything but the app’s own page', async () => {

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { checkInfo } from '../../../shared/catalogue'
 import type { Finding } from '../../../shared/finding'
 import { SeverityBadge, StatusBadge } from '../../components/badges'
+import { StandardLink } from '../../components/standard-link'
 import { CheckHistory } from './check-history'
 import { EvidenceView } from './evidence-view'
 import { FixText } from './fix-text'
@@ -46,6 +47,7 @@ export function DetailBody({ finding }: { finding: Finding }) {
       )}
       <DetailSection title="How to fix">
         <FixText fix={finding.fix} status={finding.status} />
+        <StandardLink check={finding.check} />
       </DetailSection>
       <DetailSection title="History on this target">
         <CheckHistory check={finding.check} target={finding.target} />
