@@ -21,6 +21,7 @@ declare module 'vitest' {
       | 'deadDnsWorkspaceFile'
       | 'badEndpointsWorkspaceFile'
       | 'apiToken'
+      | 'adminPassword'
       | 'caFile'
       | 'resolver'
       | 'domain'
@@ -79,6 +80,7 @@ export default async function setup(project: TestProject) {
     deadDnsWorkspaceFile: world.deadDnsWorkspaceFile,
     badEndpointsWorkspaceFile: world.badEndpointsWorkspaceFile,
     apiToken: world.apiToken,
+    adminPassword: world.adminPassword,
     appOrigin: world.app.origin,
     caFile: world.caFile,
     resolver: world.resolver,

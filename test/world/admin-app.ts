@@ -11,6 +11,7 @@ import {
   type Content,
   type Route,
 } from './admin-routes'
+import { handlePage, newPagesState, type PagesState } from './admin-pages'
 import { closeServer, listen, trackConnections } from './listen'
 
 /**
@@ -40,6 +41,8 @@ export interface AdminAppOptions {
   readonly port: number
   /** The whole Authorization header value the API accepts. */
   readonly token: string
+  /** The password of the /admin/login form (user "admin"). */
+  readonly adminPassword: string
 }
 
 /** The control paths on the app's own address. */
@@ -57,7 +60,7 @@ const MAX_REQUEST_BYTES = 64 * 1024
 export async function startAdminApp(
   options: AdminAppOptions,
 ): Promise<AdminApp> {
-  const state = newState(options.token)
+  const state = newState(options.token, options.adminPassword)
   const server = http.createServer((req, res) => {
     handle(state, req, res).catch(() => res.destroy())
   })
@@ -93,9 +96,10 @@ interface State {
   readonly calls: Map<string, number>
   readonly delays: Map<string, number>
   readonly timers: Timers
+  readonly pages: PagesState
 }
 
-function newState(token: string): State {
+function newState(token: string, adminPassword: string): State {
   const content = makeContent()
   const keys = Object.keys(content) as (keyof Content)[]
   return {
@@ -108,6 +112,7 @@ function newState(token: string): State {
     calls: new Map(),
     delays: new Map(),
     timers: new Timers(),
+    pages: newPagesState(adminPassword),
   }
 }
 
@@ -183,10 +188,15 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://admin.invalid')
-  if (!(await consume(req))) return sendError(res, 413, 'too_large')
+  const body = await consume(req)
+  if (!body) return sendError(res, 413, 'too_large')
   if (url.pathname.startsWith('/__world/')) return control(state, url, res)
   const path = url.pathname
   state.calls.set(path, (state.calls.get(path) ?? 0) + 1)
+  if (path.startsWith('/admin/')) {
+    const pause = (ms: number) => wait(state, ms, res)
+    return handlePage(state.pages, req, res, url, body, pause)
+  }
   const route = state.routes.get(path)
   if (!route) return notFound(req, res, path)
   if (!allows(route, req.method)) {
@@ -209,17 +219,19 @@ function allows(route: Route, method = 'GET'): boolean {
 }
 
 /**
- * Reads the request body to its end, as a JSON body parser would before
- * any route runs; false when it is over MAX_REQUEST_BYTES. No route
- * looks at what a write sends: it only has to arrive.
+ * Reads the request body to its end, as a body parser would before any
+ * route runs; undefined when it is over MAX_REQUEST_BYTES. Only the
+ * login form looks at what was sent; API writes only have to arrive.
  */
-async function consume(req: IncomingMessage): Promise<boolean> {
+async function consume(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = []
   let bytes = 0
   for await (const chunk of req as AsyncIterable<Buffer>) {
     bytes += chunk.length
-    if (bytes > MAX_REQUEST_BYTES) return false
+    if (bytes > MAX_REQUEST_BYTES) return undefined
+    chunks.push(chunk)
   }
-  return true
+  return Buffer.concat(chunks)
 }
 
 /** /api/delay?ms=N: N from 0 to 60 000; undefined when it is not. */

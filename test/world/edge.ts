@@ -424,6 +424,8 @@ function appConfig(
       proxy(...cached, 'gzip off;'),
     ),
     `    location /api/ { ${proxy(dynamic)} }`,
+    // The admin pages (login, dashboard, order lookup): never cached.
+    `    location /admin/ { ${proxy(dynamic)} }`,
     ...exact(
       app.uncompressed.filter((p) => p.startsWith('/api/')),
       proxy(dynamic, 'gzip off;'),

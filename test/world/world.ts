@@ -110,6 +110,12 @@ export {
 } from './admin-assets'
 export { appControl, CONTROL, type AppControl } from './admin-app'
 export {
+  ADMIN_PAGES,
+  ADMIN_USER,
+  DASHBOARD_TEXT,
+  KNOWN_ORDER,
+} from './admin-pages'
+export {
   BIG_TXT_BYTES,
   BROKEN_MAIL_ZONES,
   BULK_MAILER_DOMAIN,
@@ -148,6 +154,9 @@ export const API_TOKEN_ENV = 'LAUNCH_READY_SECRET_SHOP_API_TOKEN'
  * headless (secret:smtp-password).
  */
 export const SMTP_PASSWORD_ENV = 'LAUNCH_READY_SECRET_SMTP_PASSWORD'
+
+/** The keychain name of the admin login password (secret:admin-password). */
+export const ADMIN_PASSWORD_SECRET = 'admin-password'
 
 /** One host of a running world. */
 export interface WorldHost {
@@ -284,6 +293,11 @@ export interface World {
    * API_TOKEN_SECRET (shop-api-token).
    */
   readonly apiToken: string
+  /**
+   * The password of the admin pages' login form (user ADMIN_USER), new on
+   * every start; workspaces refer to it as `secret:admin-password`.
+   */
+  readonly adminPassword: string
   /** The admin app: call counts, added delays. */
   readonly app: WorldApp
   /** The root CA certificate (PEM), the one certificate to trust. */
@@ -570,13 +584,34 @@ async function startOn(layout: Layout, options: WorldOptions): Promise<World> {
     const caFile = await writeCaFile(dir, pki, options)
     // Random, so a value that leaks into a file or log is found by grep.
     const apiToken = `Bearer ${randomBytes(24).toString('base64url')}`
+    const adminPassword = randomBytes(18).toString('base64url')
     const mail = mailSetup(layout, mailPlaced, keys)
     const app = await startServers(
-      { dir, layout, placed, certificates, caFile, options, apiToken, mail },
+      {
+        dir,
+        layout,
+        placed,
+        certificates,
+        caFile,
+        options,
+        apiToken,
+        adminPassword,
+        mail,
+      },
       running,
     )
     return await assemble(
-      { dir, layout, placed, caFile, options, apiToken, app, mail },
+      {
+        dir,
+        layout,
+        placed,
+        caFile,
+        options,
+        apiToken,
+        adminPassword,
+        app,
+        mail,
+      },
       stopAll,
     )
   } catch (error) {
@@ -658,6 +693,7 @@ interface ServerInputs {
   readonly caFile: string
   readonly options: WorldOptions
   readonly apiToken: string
+  readonly adminPassword: string
   readonly mail: MailSetup
 }
 
@@ -688,6 +724,7 @@ async function startServers(
       (app = await startAdminApp({
         ...adminAppAddress(inputs.layout),
         token: inputs.apiToken,
+        adminPassword: inputs.adminPassword,
       })),
     () => startWebhookReceiver(webhookAddress(inputs.layout)),
   ]
@@ -963,13 +1000,24 @@ interface Assembly {
   readonly caFile: string
   readonly options: WorldOptions
   readonly apiToken: string
+  readonly adminPassword: string
   readonly app: AdminApp
   readonly mail: MailSetup
 }
 
 /** Writes the workspaces and returns the running world. */
 async function assemble(
-  { dir, layout, placed, caFile, options, apiToken, app, mail }: Assembly,
+  {
+    dir,
+    layout,
+    placed,
+    caFile,
+    options,
+    apiToken,
+    adminPassword,
+    app,
+    mail,
+  }: Assembly,
   stopAll: () => Promise<void>,
 ): Promise<World> {
   const hosts = placed.map((p) => p.host)
@@ -1018,6 +1066,7 @@ async function assemble(
     latencyMs: layout.latencyMs,
     hosts,
     apiToken,
+    adminPassword,
     smtpPassword: mail.password,
     mail: worldMail(layout, mail),
     webhookOrigin: `http://${webhookAddress(layout).address}:${layout.httpPort}`,
