@@ -73,7 +73,7 @@ export async function launchBridge(
     newWorkspaceDir: options.newWorkspaceDir,
     mainLog: () => readFile(options.logFile, 'utf8').catch(() => ''),
     async close() {
-      services.close()
+      await services.close()
       await context.close()
       await clearVault(vault)
     },

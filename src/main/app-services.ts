@@ -5,6 +5,7 @@ import type { Logger } from '../core/log'
 import { RecentFiles } from '../core/session/recent'
 import { Session } from '../core/session/session'
 import { Store } from '../core/store/store'
+import type { TrayNotifier } from '../core/monitor/alerts/tray'
 import type { Vault } from '../core/vault/vault'
 import { createHandlers, type Dialogs, type Printer } from './handlers'
 import { createRouter } from './router'
@@ -24,6 +25,8 @@ export interface AppServicesOptions {
   readonly isTrustedSender: (url: string | undefined) => boolean
   /** A finished audit and what regressed, for the tray and notifications. */
   readonly onAudit?: (run: RunView, regressions: readonly Finding[]) => void
+  /** Desktop notifications for the tray alert channel; the shell's. */
+  readonly tray?: TrayNotifier
   /** better-sqlite3 built for this runtime, when not the default one. */
   readonly nativeBinding?: string
 }
@@ -43,6 +46,9 @@ export function createAppServices(options: AppServicesOptions) {
     log: options.log,
     onProgress: (event) => options.emit('audit:progress', event),
     onAudit: options.onAudit,
+    tray: options.tray,
+    onMonitorEvent: (event) =>
+      options.emit('monitor:changed', { monitor: event.monitor }),
   })
   const handlers = createHandlers(session, options.dialogs, options.printer)
   const router = createRouter(handlers, {
@@ -52,8 +58,10 @@ export function createAppServices(options: AppServicesOptions) {
   return {
     session,
     router,
-    close() {
+    /** Stops the audit and the monitors, then closes the history. */
+    async close() {
       session.cancelAudit()
+      await session.stopMonitoring()
       store.close()
     },
   }

@@ -58,6 +58,13 @@ export function createHandlers(
       return path
     },
     'link:open': ({ url }) => dialogs.openInBrowser(url),
+    'monitor:dashboard': () => session.monitoringDashboard(),
+    'monitor:start': () => session.startMonitoring(),
+    'monitor:stop': async () => {
+      await session.stopMonitoring()
+      return session.monitoringDashboard()
+    },
+    'monitor:test': ({ channel }) => session.sendTestAlert(channel),
     'baseline:accept': ({ fingerprint, reason }) =>
       session.acceptSecretFinding(fingerprint, reason),
   }

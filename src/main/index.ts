@@ -12,6 +12,7 @@ import type { Finding } from '../shared/finding'
 import type { Events, RunView } from '../shared/ipc'
 import { messageOf } from '../core/errors'
 import { createLogger, type Logger } from '../core/log'
+import type { TrayNotifier } from '../core/monitor/alerts/tray'
 import { keychainVault } from '../core/vault/vault'
 import { createAppServices, type AppServices } from './app-services'
 import { workspaceArgument } from './arguments'
@@ -80,6 +81,7 @@ function setupServices() {
     vault: keychainVault(process.env['LAUNCH_READY_KEYCHAIN_SERVICE']),
     dialogs: electronDialogs,
     printer: electronPrinter,
+    tray: desktopNotifier,
     log: shell.log!,
     emit,
     isTrustedSender: isAppUrl,
@@ -130,9 +132,15 @@ function setupLifecycle() {
     if (file) void openWorkspace(file)
   })
   app.on('activate', () => showWindow(shell.window))
-  app.on('before-quit', () => {
+  // Quitting waits once for the monitors' checks in flight and the
+  // history to close, then quits for real.
+  app.on('before-quit', (event) => {
+    const services = shell.services
+    if (!services) return
+    event.preventDefault()
     shell.quitting = true
-    shell.services?.close()
+    shell.services = undefined
+    void services.close().finally(() => app.quit())
   })
 }
 
@@ -172,6 +180,23 @@ function showAudit(run: RunView, regressions: readonly Finding[]) {
     notification.on('click', () => showWindow(shell.window))
     notification.show()
   }
+}
+
+/** Monitor alerts as desktop notifications; a click opens the monitor. */
+const desktopNotifier: TrayNotifier = {
+  notify({ title, body, monitor, urgent }) {
+    if (!Notification.isSupported()) return
+    const notification = new Notification({
+      title,
+      body,
+      urgency: urgent ? 'critical' : 'normal',
+    })
+    notification.on('click', () => {
+      showWindow(shell.window)
+      emit('monitor:open', { monitor })
+    })
+    notification.show()
+  },
 }
 
 const electronDialogs: Dialogs = {

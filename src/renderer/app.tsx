@@ -5,6 +5,7 @@ import { AuditScreen } from './screens/audit/audit-screen'
 import { CredentialsScreen } from './screens/credentials/credentials-screen'
 import { FindingDetail } from './screens/detail/finding-detail'
 import { HandoverScreen } from './screens/handover/handover-screen'
+import { MonitoringScreen } from './screens/monitoring/monitoring-screen'
 import { WelcomeScreen } from './screens/welcome/welcome-screen'
 import { useNavigation, type Screen } from './stores/navigation'
 import { useWorkspaceStore } from './stores/workspace'
@@ -33,6 +34,8 @@ function CurrentScreen({ screen }: { screen: Screen }) {
       return <WelcomeScreen />
     case 'audit':
       return <AuditScreen />
+    case 'monitoring':
+      return <MonitoringScreen />
     case 'handover':
       return <HandoverScreen />
     case 'credentials':

@@ -1,4 +1,5 @@
 import { useAuditStore } from './stores/audit'
+import { useMonitoringStore } from './stores/monitoring'
 import { useNavigation } from './stores/navigation'
 import { useWorkspaceStore } from './stores/workspace'
 
@@ -8,7 +9,7 @@ import { useWorkspaceStore } from './stores/workspace'
  * unsubscribe.
  */
 export function listenToMain(): () => void {
-  const { audit, workspace } = window.api
+  const { audit, workspace, monitor } = window.api
   const stops = [
     audit.onProgress((event) => useAuditStore.getState().receive(event)),
     audit.onRequested(() => {
@@ -16,6 +17,11 @@ export function listenToMain(): () => void {
       void useAuditStore.getState().start()
     }),
     workspace.onOpened((view) => useWorkspaceStore.getState().adopt(view)),
+    monitor.onChanged(() => void useMonitoringStore.getState().load()),
+    monitor.onOpen(() => {
+      useNavigation.getState().go('monitoring')
+      void useMonitoringStore.getState().load()
+    }),
   ]
   return () => stops.forEach((stop) => stop())
 }

@@ -21,12 +21,18 @@ export const INVOKE_CHANNELS = [
   'handover:record',
   'handover:export',
   'link:open',
+  'monitor:dashboard',
+  'monitor:start',
+  'monitor:stop',
+  'monitor:test',
 ] as const
 
 export const EVENT_CHANNELS = [
   'audit:progress',
   'workspace:opened',
   'audit:requested',
+  'monitor:changed',
+  'monitor:open',
 ] as const
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number]

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { Finding } from './finding'
 import type { HandoverItem } from './handover'
+import type { MonitoringView, TestAlertResult } from './monitoring'
 import { STANDARD_URLS } from './standards'
 import { ChecklistItemSchema, SECRET_NAME, type Workspace } from './workspace'
 
@@ -193,6 +194,14 @@ export const INVOKE = {
   'handover:export': channel<string | null>()(
     z.strictObject({ format: z.enum(['md', 'html', 'pdf']) }),
   ),
+  'monitor:dashboard': channel<MonitoringView>()(none),
+  /** Runs the workspace's monitors in the app until stopped. */
+  'monitor:start': channel<MonitoringView>()(none),
+  'monitor:stop': channel<MonitoringView>()(none),
+  /** Sends a test alert through the channel of that name. */
+  'monitor:test': channel<TestAlertResult>()(
+    z.strictObject({ channel: z.string().min(1).max(100) }),
+  ),
   /** Opens a cited standard in the browser; no other address. */
   'link:open': channel<void>()(
     z.strictObject({
@@ -218,6 +227,10 @@ export interface Events {
   'workspace:opened': WorkspaceView
   /** The tray asked for an audit. */
   'audit:requested': Record<string, never>
+  /** A monitor changed state or saw drift: the dashboard is stale. */
+  'monitor:changed': { readonly monitor: string }
+  /** A monitor's notification was clicked: show it. */
+  'monitor:open': { readonly monitor: string }
 }
 
 export type RequestOf<C extends InvokeChannel> = z.input<

@@ -38,7 +38,7 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
-  services.close()
+  await services.close()
   await vault.clear()
 })
 

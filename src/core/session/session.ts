@@ -11,6 +11,7 @@ import type {
   SecretView,
   WorkspaceView,
 } from '../../shared/ipc'
+import type { MonitoringView } from '../../shared/monitoring'
 import { localTimeZone } from '../../shared/time'
 import {
   WORKSPACE_VERSION,
@@ -21,6 +22,11 @@ import { CHECKS, selectChecks } from '../checks/registry'
 import { repoDirectory } from '../env/repo'
 import { LaunchReadyError } from '../errors'
 import { checklistEdit, handoverChecklist } from '../handover/checklist'
+import type { TestDelivery } from '../monitor/alerts/dispatcher'
+import type { TrayNotifier } from '../monitor/alerts/tray'
+import { monitoringDashboard } from '../monitor/dashboard'
+import { createMonitoring, type Monitoring } from '../monitor/monitoring'
+import type { MonitorEvent } from '../monitor/service'
 import { silentLogger, type Logger } from '../log'
 import { createNetwork } from '../net/network'
 import { renderHandover } from '../report/handover-sources'
@@ -49,6 +55,10 @@ export interface SessionOptions {
    * now: the tray and the notifications hang off this.
    */
   readonly onAudit?: (run: RunView, regressions: readonly Finding[]) => void
+  /** The shell's desktop notifications, for the tray alert channel. */
+  readonly tray?: TrayNotifier
+  /** A monitor changed state or saw a record drift. */
+  readonly onMonitorEvent?: (event: MonitorEvent) => void
   /** Per-check timeout and whole-audit deadline, in ms. */
   readonly checkTimeoutMs?: number
   readonly deadlineMs?: number
@@ -72,6 +82,7 @@ export class Session {
   readonly #log: Logger
   #workspace: LoadedWorkspace | undefined
   #audit: AbortController | undefined
+  #monitoring: Monitoring | undefined
 
   constructor(options: SessionOptions) {
     this.#options = options
@@ -84,6 +95,7 @@ export class Session {
 
   async open(path: string): Promise<WorkspaceView> {
     const loaded = await loadWorkspace(path)
+    await this.stopMonitoring()
     this.#workspace = loaded
     await this.#options.recent.add(loaded.file)
     this.#log.info('opened workspace', { file: loaded.file })
@@ -99,6 +111,7 @@ export class Session {
       subdomains: [...form.subdomains],
     }
     const loaded = await createWorkspace(path, input)
+    await this.stopMonitoring()
     this.#workspace = loaded
     await this.#options.recent.add(loaded.file)
     return toView(loaded)
@@ -218,6 +231,61 @@ export class Session {
       rule: found.rule,
       file: found.file,
       baseline,
+    })
+  }
+
+  /** The monitoring dashboard of the open workspace, from the store. */
+  monitoringDashboard(): MonitoringView {
+    const loaded = this.#requireWorkspace('show the monitoring')
+    return monitoringDashboard({
+      workspace: loaded.workspace,
+      workspaceFile: loaded.file,
+      store: this.#options.store,
+      now: (this.#options.now?.() ?? new Date()).getTime(),
+      live: this.#monitoring?.service.status(),
+    })
+  }
+
+  /** Runs the open workspace's monitors in this app until stopped. */
+  async startMonitoring(): Promise<MonitoringView> {
+    this.#monitoring ??= await this.#createMonitoring('start monitoring')
+    this.#monitoring.start()
+    this.#log.info('monitoring started')
+    return this.monitoringDashboard()
+  }
+
+  /** Stops the monitors, awaiting checks in flight; a no-op when none run. */
+  async stopMonitoring(): Promise<void> {
+    const monitoring = this.#monitoring
+    if (!monitoring) return
+    this.#monitoring = undefined
+    await monitoring.stop()
+    this.#log.info('monitoring stopped')
+  }
+
+  /**
+   * Sends a test alert through one channel, running or not, so the user
+   * sees the route work before an outage; a delivery lets
+   * monitor.alert-route pass.
+   */
+  async sendTestAlert(channel: string): Promise<TestDelivery> {
+    const monitoring =
+      this.#monitoring ?? (await this.#createMonitoring('send a test alert'))
+    const delivery = await monitoring.sendTest(channel)
+    this.#log.info('sent a test alert', { channel, ok: delivery.ok })
+    return delivery
+  }
+
+  #createMonitoring(action: string): Promise<Monitoring> {
+    const loaded = this.#requireWorkspace(action)
+    return createMonitoring({
+      workspace: loaded.workspace,
+      workspaceFile: loaded.file,
+      store: this.#options.store,
+      vault: this.#options.vault,
+      tray: this.#options.tray,
+      log: this.#log,
+      onEvent: this.#options.onMonitorEvent,
     })
   }
 

@@ -23,6 +23,7 @@ export function AppHeader() {
           {view ? 'Workspaces' : 'Welcome'}
         </NavButton>
         {view && <NavButton screen="audit">Audit</NavButton>}
+        {view && <NavButton screen="monitoring">Monitoring</NavButton>}
         {view && <NavButton screen="handover">Handover</NavButton>}
         <NavButton screen="credentials">Credentials</NavButton>
       </nav>

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 
-export type Screen = 'welcome' | 'audit' | 'handover' | 'credentials'
+export type Screen =
+  'welcome' | 'audit' | 'monitoring' | 'handover' | 'credentials'
 
 /** One check on one target: what the finding detail shows. */
 export interface FindingRef {
