@@ -273,6 +273,52 @@ export const AlertChannelSchema = z.discriminatedUnion('kind', [
   }),
 ])
 
+const selector = z.string().trim().min(1).max(500)
+
+/** One step of the critical action: type into a field, or click. */
+const SyntheticStepSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('fill'),
+    selector,
+    /** Text to type; `secret:NAME` is read from the keychain. */
+    value: z.string().max(500),
+  }),
+  z.strictObject({ action: z.literal('click'), selector }),
+])
+
+/**
+ * A scripted admin login (monitor.synthetic-login): open the login page,
+ * fill the fields, submit, see the dashboard, then one critical action.
+ * Selectors are CSS or anything Playwright's locator() accepts.
+ */
+export const SyntheticLoginSchema = z.strictObject({
+  /** The login page. */
+  url: z.url({ protocol: /^https?$/ }),
+  username: z.string().min(1).max(200),
+  usernameField: selector.default('input[name="username"]'),
+  password: secretRef,
+  passwordField: selector.default('input[type="password"]'),
+  submit: selector.default('button[type="submit"]'),
+  /** Text the dashboard shows only to a signed-in admin. */
+  dashboardText: z.string().trim().min(1).max(200),
+  /** One action an admin relies on, e.g. an order lookup. */
+  criticalAction: z
+    .strictObject({
+      name: z.string().trim().min(1).max(100).default('critical action'),
+      /** Opened first, when given. */
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      steps: z.array(SyntheticStepSchema).max(20).default([]),
+      /** Text the page must show once the action is done. */
+      expectText: z.string().trim().min(1).max(200),
+    })
+    .optional(),
+  /** The whole script, browser start excluded, must finish within this. */
+  budgetMs: z.number().int().min(500).max(120_000).default(15_000),
+  intervalMinutes: z.number().int().min(1).max(1440).default(15),
+  /** A Chromium-family browser; found on the machine when absent. */
+  browserPath: z.string().trim().min(1).max(1000).optional(),
+})
+
 /** Scheduled monitoring (PRODUCT.md, Stage 6). */
 export const MonitoringSchema = z.strictObject({
   /** Who answers for the site when it is down, named in every alert. */
@@ -312,6 +358,8 @@ export const MonitoringSchema = z.strictObject({
     .refine((list) => new Set(list.map((c) => c.name)).size === list.length, {
       message: 'alert channel names must be unique',
     }),
+  /** A browser signs in to the admin and does one critical action. */
+  syntheticLogin: SyntheticLoginSchema.optional(),
   /** How long history is kept, in days. */
   retention: z
     .strictObject({
@@ -413,6 +461,7 @@ export type Environment = z.infer<typeof EnvironmentSchema>
 export type Repo = z.infer<typeof RepoSchema>
 export type Monitoring = z.infer<typeof MonitoringSchema>
 export type AlertChannelConfig = z.infer<typeof AlertChannelSchema>
+export type SyntheticLogin = z.infer<typeof SyntheticLoginSchema>
 export type ChecklistItem = z.infer<typeof ChecklistItemSchema>
 export type Owner = z.infer<typeof OwnerSchema>
 
