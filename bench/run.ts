@@ -3,6 +3,7 @@ import { CHECKS } from '../src/core/checks/registry'
 import type { World } from '../test/world/world'
 import { curlVersion } from './curl'
 import { auditFile, type Secrets, type TimedAudit } from './launch-ready'
+import { benchMonitor } from './monitor'
 import {
   describeAccuracy,
   measureAccuracy,
@@ -27,7 +28,8 @@ import { exitOnSignal, secretsOf, tlsHostsOf, withWorld } from './world'
  * well the runner overlaps checks when every server is far away, and how
  * far the latency probe (perf.latency) can be trusted: its accuracy on
  * known delays, its timing next to curl's, its load next to autocannon's;
- * SPF evaluation next to pyspf; and secret scanning next to secretlint.
+ * SPF evaluation next to pyspf; secret scanning next to secretlint; and
+ * the monitors' cost and a year of monitor history (section h).
  * Prints its figures and targets; exits 1 when a target fails, 2 when
  * something crashed. Speed targets live here, never in unit tests.
  */
@@ -60,10 +62,13 @@ async function main(): Promise<number> {
   console.log(`\n${describeCost(probe.cost)}`)
   console.log(`\nf. ${(await benchSpf()).text}`)
   console.log(`\ng. ${(await benchSecrets()).text}`)
+  const monitor = await benchMonitor()
+  console.log(`\nh. ${monitor.text}`)
   const failed = [
     ...(overlap.ratio > TARGET_RATIO ? ['b'] : []),
     ...(missedDelays(probe.accuracy).length > 0 ? ['c'] : []),
     ...(overheadPasses(probe.overhead) ? [] : ['d']),
+    ...(monitor.failed ? ['h'] : []),
   ]
   if (failed.length > 0) {
     console.log(`\nFAIL in ${failed.join(', ')}: exit status 1.`)

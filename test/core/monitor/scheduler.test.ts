@@ -177,6 +177,27 @@ describe('Scheduler', () => {
     expect(added).toBeLessThanOrEqual(4)
   })
 
+  it('reports how late each run started against its slot', async () => {
+    const late: { id: string; ms: number }[] = []
+    const a = recorder('a', MINUTE)
+    start([a.job], {
+      jitterMs: 0,
+      onRun: (id: string, ms: number) => late.push({ id, ms }),
+    })
+    await clock.advance(3 * MINUTE)
+    expect(late.length).toBe(a.runs.length)
+    expect(late.every((l) => l.id === 'a' && l.ms === 0)).toBe(true)
+    const onTime = late.length
+    // Held up below the sleep threshold: runs start late, no catch-up.
+    for (let i = 0; i < 3; i++) {
+      clock.freeze(25_000)
+      await clock.advance(0)
+    }
+    const held = late.slice(onTime).map((l) => l.ms)
+    expect(held.some((ms) => ms > 0)).toBe(true)
+    expect(held.every((ms) => ms >= 0 && ms <= 25_000)).toBe(true)
+  })
+
   it('brings a re-check forward on request', async () => {
     const a = recorder('a', 5 * MINUTE)
     const s = start([a.job])
