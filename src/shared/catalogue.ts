@@ -394,6 +394,16 @@ export const CATALOGUE: readonly CheckInfo[] = [
       'false alarms.',
   },
   {
+    id: 'monitor.synthetic-login',
+    stage: 6,
+    title: 'A browser can sign in to your admin',
+    why:
+      'The home page can answer while signing in is broken: a failed ' +
+      'deploy, an expired session store, a changed form. A browser that ' +
+      'signs in, sees the dashboard and looks up an order every few ' +
+      'minutes finds it before your staff do.',
+  },
+  {
     id: 'monitor.alert-route',
     stage: 6,
     title: 'Alerts reach a named person',

@@ -24,6 +24,7 @@ import { hsts } from './hsts'
 import { httpsRedirect } from './https-redirect'
 import { latency } from './latency'
 import { monitorAlertRoute } from './monitor-alert-route'
+import { monitorSyntheticLogin } from './monitor-synthetic-login'
 import { monitorUptime } from './monitor-uptime'
 import { nameservers } from './nameservers'
 import { payloadSize } from './payload-size'
@@ -78,6 +79,7 @@ const ALL: readonly Check[] = [
   emailTlsRpt,
   emailTestSend,
   monitorUptime,
+  monitorSyntheticLogin,
   monitorAlertRoute,
   requestId,
 ]

@@ -48,7 +48,9 @@ export function secretLikeValue(
   for (const { name, re } of TOKEN_PATTERNS) {
     if (re.test(value)) return `looks like a ${name}`
   }
-  if (SECRET_FIELD.test(field)) {
+  // passwordField and the like name a form's field (a selector), not a
+  // secret: monitoring.syntheticLogin.
+  if (SECRET_FIELD.test(field) && !/(?:Field|Selector)$/.test(field)) {
     return 'holds a value in a field meant for a secret'
   }
   return undefined

@@ -1,0 +1,136 @@
+import { mkdtemp, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Finding } from '../../../src/shared/finding'
+import { audit, provideSecret, workspaceWith } from '../../support/audit'
+import {
+  ADMIN_PAGES,
+  ADMIN_USER,
+  DASHBOARD_TEXT,
+  KNOWN_ORDER,
+} from '../../world/admin-pages'
+
+const world = inject('world')
+const CHROMIUM = '/usr/bin/chromium'
+const CHECK = 'monitor.synthetic-login'
+
+const page = (path: string) =>
+  `https://www.${world.domain}:${world.httpsPort}${path}`
+
+/** The world's admin login as a workspace describes it. */
+const script = (changes: Record<string, unknown> = {}) => ({
+  url: page(ADMIN_PAGES.login),
+  username: ADMIN_USER,
+  usernameField: '#username',
+  password: 'secret:admin-password',
+  passwordField: '#password',
+  submit: '#sign-in',
+  dashboardText: DASHBOARD_TEXT,
+  criticalAction: {
+    name: 'order lookup',
+    steps: [
+      { action: 'fill', selector: '#order-id', value: KNOWN_ORDER.id },
+      { action: 'click', selector: '#look-up' },
+    ],
+    expectText: KNOWN_ORDER.text,
+  },
+  budgetMs: 10_000,
+  browserPath: CHROMIUM,
+  ...changes,
+})
+
+async function login(changes: Record<string, unknown> = {}): Promise<Finding> {
+  const file = await workspaceWith(world.workspaceFile, {
+    monitoring: { syntheticLogin: script(changes) },
+  })
+  const { findings } = await audit(file, [CHECK])
+  expect(findings).toHaveLength(1)
+  return findings[0]!
+}
+
+const stepsOf = (f: Finding) =>
+  (f.evidence.steps as { step: string; ok: boolean }[]).map(
+    (s) => `${s.step}:${s.ok ? 'ok' : 'failed'}`,
+  )
+
+let shots: string
+beforeAll(async () => {
+  shots = await mkdtemp(join(tmpdir(), 'lr-synthetic-'))
+  process.env.LAUNCH_READY_SCREENSHOTS = shots
+  provideSecret('admin-password', world.adminPassword)
+})
+
+describe('monitor.synthetic-login', () => {
+  it('passes a login that reaches the dashboard and finds the order', async () => {
+    const f = await login()
+    expect(f, JSON.stringify(f)).toMatchObject({
+      status: 'pass',
+      stage: 6,
+      title: 'The admin login works',
+    })
+    expect(stepsOf(f)).toEqual([
+      'open login page:ok',
+      'fill username:ok',
+      'fill password:ok',
+      'submit:ok',
+      'dashboard visible:ok',
+      'order lookup:ok',
+    ])
+    expect(f.evidence.totalMs).toBeLessThan(10_000)
+  })
+
+  it('fails a wrong password at the dashboard step and keeps a screenshot', async () => {
+    provideSecret('admin-password', 'not-the-password')
+    try {
+      const f = await login()
+      expect(f, JSON.stringify(f)).toMatchObject({
+        status: 'fail',
+        title: 'The admin login failed at "dashboard visible"',
+      })
+      expect(f.detail).toMatch(/Wrong user name or password/)
+      const shot = f.evidence.screenshot as string
+      expect(shot.startsWith(shots) && shot.endsWith('.png')).toBe(true)
+      expect((await stat(shot)).size).toBeGreaterThan(1000)
+      expect(f.detail).not.toContain('not-the-password')
+    } finally {
+      provideSecret('admin-password', world.adminPassword)
+    }
+  })
+
+  it('names the step and the missing field when the login page changed', async () => {
+    const started = Date.now()
+    const f = await login({ url: `${page(ADMIN_PAGES.login)}?v=2` })
+    expect(f, JSON.stringify(f)).toMatchObject({
+      status: 'fail',
+      title: 'The admin login failed at "fill username"',
+    })
+    expect(f.detail).toMatch(/No user name field matches "#username"/)
+    expect(f.evidence.screenshot).toMatch(/\.png$/)
+    expect(Date.now() - started).toBeLessThan(10_000 + 15_000)
+    expect(f.evidence.totalMs).toBeLessThan(10_000)
+  })
+
+  it('fails a login that runs over its budget, naming the slow step', async () => {
+    const f = await login({
+      budgetMs: 1500,
+      criticalAction: {
+        name: 'order lookup',
+        url: page(`${ADMIN_PAGES.lookup}?id=${KNOWN_ORDER.id}&ms=3000`),
+        expectText: KNOWN_ORDER.text,
+      },
+    })
+    expect(f, JSON.stringify(f)).toMatchObject({
+      status: 'fail',
+      title: 'The admin login failed at "order lookup"',
+    })
+    expect(f.detail).toMatch(/over its 1\.5 s budget during "order lookup"/)
+    expect(f.evidence.totalMs).toBeLessThan(2500)
+  })
+
+  it('skips a workspace with no scripted login, showing how to add one', async () => {
+    const { findings } = await audit(world.workspaceFile, [CHECK])
+    expect(findings[0]).toMatchObject({ status: 'skip' })
+    expect(findings[0]!.fix).toMatch(/syntheticLogin:/)
+  })
+})
