@@ -18,7 +18,7 @@ import { loadWorldInfo, type WorldInfo } from './support/world-info'
 
 interface TestFixtures {
   /** Which workspace "Open workspace…" picks. */
-  readonly workspace: 'world' | 'dead dns' | 'repo' | 'walk'
+  readonly workspace: 'world' | 'dead dns' | 'repo' | 'walk' | 'monitored'
   /** The app, started fresh for this test in the run's mode. */
   readonly app: LaunchedApp
   /** Saves the window as e2e/screenshots/NAME.png. */
@@ -78,6 +78,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         'dead dns': world.deadDnsWorkspaceFile,
         repo: world.repoWorkspaceFile,
         walk: world.walkWorkspaceFile,
+        monitored: world.monitoredWorkspaceFile,
       }[workspace],
       newWorkspaceDir: join(scratch, 'workspaces'),
       watch: (page) => watchForProblems(page, problems),

@@ -36,6 +36,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       'Shop with its repository',
     ),
     walk: await writeRepoWorkspace(world, 'walk-repo', 'Shop (handed over)'),
+    monitored: await writeMonitoredWorkspace(world),
   })
   return () => world.stop()
 }
@@ -64,6 +65,35 @@ async function writeRepoWorkspace(
   await updateWorkspace(file, [
     { path: ['name'], value: title },
     { path: ['repo'], value: { path: name } },
+  ])
+  return file
+}
+
+/**
+ * The world's workspace with monitoring set up: its canonical page, the
+ * world's webhook receiver as a Slack channel, and the receiver as the
+ * "am I online?" reference, so nothing is asked of the internet.
+ */
+async function writeMonitoredWorkspace(world: World): Promise<string> {
+  const file = join(world.dir, 'monitored.launchready.yaml')
+  await copyFile(world.workspaceFile, file)
+  await updateWorkspace(file, [
+    { path: ['name'], value: 'Shop (monitored)' },
+    {
+      path: ['monitoring'],
+      value: {
+        owner: 'Sam Founder',
+        daily: { tls: false, records: false },
+        referenceUrls: [`${world.webhookOrigin}/__world/webhook`],
+        alerts: [
+          {
+            kind: 'slack',
+            name: 'ops-slack',
+            url: `${world.webhookOrigin}/services/T0/B0/e2e`,
+          },
+        ],
+      },
+    },
   ])
   return file
 }

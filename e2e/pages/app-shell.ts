@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test'
 
 export type ScreenName =
-  'Welcome' | 'Workspaces' | 'Audit' | 'Handover' | 'Credentials'
+  'Welcome' | 'Workspaces' | 'Audit' | 'Monitoring' | 'Handover' | 'Credentials'
 
 /** The header every screen shares. */
 export class AppShell {

@@ -8,6 +8,8 @@ export type WorldInfo = WorldFacts & {
   readonly repoWorkspaceFile: string
   /** The same again, for the walk through the whole flow. */
   readonly walkWorkspaceFile: string
+  /** The world's workspace with monitoring and a Slack channel. */
+  readonly monitoredWorkspaceFile: string
 }
 
 type WorldFacts = Pick<
@@ -21,15 +23,21 @@ type WorldFacts = Pick<
   | 'hosts'
   | 'apiToken'
   | 'smtpPassword'
+  | 'webhookOrigin'
 >
 
 /** Written by the global setup, which owns the world's processes. */
 export async function saveWorldInfo(
   world: World,
-  repos: { readonly repo: string; readonly walk: string },
+  files: {
+    readonly repo: string
+    readonly walk: string
+    readonly monitored: string
+  },
 ): Promise<void> {
   const { dir, domain, workspaceFile, deadDnsWorkspaceFile } = world
-  const { caFile, resolver, hosts, apiToken, smtpPassword } = world
+  const { caFile, resolver, hosts, apiToken, smtpPassword, webhookOrigin } =
+    world
   const info: WorldInfo = {
     dir,
     domain,
@@ -40,8 +48,10 @@ export async function saveWorldInfo(
     hosts,
     apiToken,
     smtpPassword,
-    repoWorkspaceFile: repos.repo,
-    walkWorkspaceFile: repos.walk,
+    webhookOrigin,
+    repoWorkspaceFile: files.repo,
+    walkWorkspaceFile: files.walk,
+    monitoredWorkspaceFile: files.monitored,
   }
   await writeFile(WORLD_INFO, JSON.stringify(info, null, 2))
 }

@@ -6,6 +6,8 @@ import { useMonitoringStore } from '../../stores/monitoring'
 import { useWorkspaceStore } from '../../stores/workspace'
 import { TrendChart } from './trend-chart'
 
+const REFRESH_MS = 5_000
+
 const STATE_LABEL: Record<NonNullable<MonitorView['state']>, string> = {
   up: 'Up',
   suspect: 'Failing, re-checking',
@@ -29,7 +31,15 @@ const STATE_BADGE: Record<NonNullable<MonitorView['state']>, string> = {
 export function MonitoringScreen() {
   const file = useWorkspaceStore((s) => s.view?.file)
   const { view, error, load } = useMonitoringStore()
+  const running = view?.running ?? false
   useEffect(() => void load(), [load, file])
+  // State changes arrive as events; new samples are read every few
+  // seconds while the monitors run here.
+  useEffect(() => {
+    if (!running) return
+    const timer = setInterval(() => void load(), REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [running, load])
   return (
     <div className="monitoring">
       <div className="page-heading">
@@ -75,7 +85,7 @@ function Dashboard({ view }: { view: MonitoringView }) {
             ? 'Running in this app.'
             : 'Not running in this app. Start it here, or run launch-ready monitor on a machine that stays on.'}
         </p>
-        <table className="monitor-table">
+        <table className="monitor-table" aria-labelledby="monitors-title">
           <thead>
             <tr>
               <th scope="col">Monitor</th>

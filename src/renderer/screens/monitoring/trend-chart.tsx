@@ -6,6 +6,8 @@ import type { MonitoringView } from '../../../shared/monitoring'
 type Trend = MonitoringView['trends'][number]
 type Deploy = MonitoringView['deploys'][number]
 
+const DAY_S = 86_400
+
 /**
  * p50 and p95 response times of one page over the last day, minute by
  * minute, with deploys drawn as vertical lines. uPlot draws on a canvas;
@@ -27,6 +29,7 @@ export function TrendChart(props: {
       props.trend.points.map((p) => p.p95 ?? null),
     ]
     const deploys = props.deploys.map((d) => d.at / 1000)
+    const now = Date.now() / 1000
     const chart = new uPlot(
       {
         width: Math.max(320, element.clientWidth),
@@ -36,6 +39,8 @@ export function TrendChart(props: {
           { label: 'p50 (ms)', stroke: '#2251c4', width: 1.5 },
           { label: 'p95 (ms)', stroke: '#b01f14', width: 1.5 },
         ],
+        // Always the whole day, however few samples there are yet.
+        scales: { x: { time: true, range: () => [now - DAY_S, now] } },
         axes: [{}, { label: 'ms' }],
         hooks: {
           draw: [
