@@ -27,6 +27,8 @@ export interface AppServicesOptions {
   readonly onAudit?: (run: RunView, regressions: readonly Finding[]) => void
   /** Desktop notifications for the tray alert channel; the shell's. */
   readonly tray?: TrayNotifier
+  /** A monitor changed state, after the window has been told. */
+  readonly onMonitorEvent?: () => void
   /** better-sqlite3 built for this runtime, when not the default one. */
   readonly nativeBinding?: string
 }
@@ -47,8 +49,10 @@ export function createAppServices(options: AppServicesOptions) {
     onProgress: (event) => options.emit('audit:progress', event),
     onAudit: options.onAudit,
     tray: options.tray,
-    onMonitorEvent: (event) =>
-      options.emit('monitor:changed', { monitor: event.monitor }),
+    onMonitorEvent: (event) => {
+      options.emit('monitor:changed', { monitor: event.monitor })
+      options.onMonitorEvent?.()
+    },
   })
   const handlers = createHandlers(session, options.dialogs, options.printer)
   const router = createRouter(handlers, {

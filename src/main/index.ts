@@ -82,6 +82,7 @@ function setupServices() {
     dialogs: electronDialogs,
     printer: electronPrinter,
     tray: desktopNotifier,
+    onMonitorEvent: showMonitors,
     log: shell.log!,
     emit,
     isTrustedSender: isAppUrl,
@@ -170,6 +171,17 @@ async function openWorkspace(file: string) {
 function emit<E extends EventChannel>(channel: E, payload: Events[E]) {
   const contents = shell.window?.webContents
   if (contents && !contents.isDestroyed()) contents.send(channel, payload)
+}
+
+/** The tray follows the monitors too: a page down turns it red. */
+function showMonitors() {
+  const session = shell.services?.session
+  if (!session?.current()) return
+  const monitors = session.monitoringDashboard().monitors
+  shell.tray?.show(session.lastRun()?.findings, {
+    down: monitors.filter((m) => m.state === 'down').map((m) => m.target),
+    offline: monitors.some((m) => m.state === 'offline'),
+  })
 }
 
 function showAudit(run: RunView, regressions: readonly Finding[]) {

@@ -37,15 +37,35 @@ export function trayBitmap(status: Status | 'none', size: number): Buffer {
 }
 
 /** The tray's overall status for the last audit's findings. */
+/** The monitors at a glance: the pages down, and whether offline. */
+export interface MonitorGlance {
+  readonly down: readonly string[]
+  readonly offline: boolean
+}
+
+/** The worst of the last audit and the monitors; a page down is a fail. */
 export function trayStatus(
   findings: readonly Finding[] | undefined,
+  monitors?: MonitorGlance,
 ): Status | 'none' {
+  if (monitors?.down.length) return 'fail'
   return (findings && worstStatus(findings)) ?? 'none'
 }
 
-/** The tray tooltip: counts of what needs attention, or all clear. */
-export function trayTooltip(findings: readonly Finding[] | undefined): string {
-  if (!findings) return 'Launch Ready: no audit yet'
+/**
+ * The tray tooltip: what is down first, then counts of what needs
+ * attention, or all clear.
+ */
+export function trayTooltip(
+  findings: readonly Finding[] | undefined,
+  monitors?: MonitorGlance,
+): string {
+  const watch = monitors?.down.length
+    ? `DOWN: ${monitors.down.join(', ')}. `
+    : monitors?.offline
+      ? 'You are offline; monitoring waits. '
+      : ''
+  if (!findings) return `Launch Ready: ${watch}${watch ? 'No' : 'no'} audit yet`
   const count = (test: (f: Finding) => boolean) => findings.filter(test).length
   const blockers = count((f) => f.status === 'fail' && f.severity === 'blocker')
   const failures = count((f) => f.status === 'fail') - blockers
@@ -57,7 +77,8 @@ export function trayTooltip(findings: readonly Finding[] | undefined): string {
     plural(errors, 'check that could not run', 'checks that could not run'),
     plural(warnings, 'warning'),
   ].filter(Boolean)
-  return `Launch Ready: ${parts.length ? parts.join(', ') : 'all checks pass'}`
+  const audit = parts.length ? parts.join(', ') : 'all checks pass'
+  return `Launch Ready: ${watch}${watch ? `Last audit: ${audit}` : audit}`
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,6 +1,11 @@
 import { Menu, nativeImage, Tray } from 'electron'
 import type { Finding } from '../shared/finding'
-import { trayBitmap, trayStatus, trayTooltip } from './tray-icon'
+import {
+  trayBitmap,
+  trayStatus,
+  trayTooltip,
+  type MonitorGlance,
+} from './tray-icon'
 
 export interface TrayActions {
   open(): void
@@ -10,10 +15,13 @@ export interface TrayActions {
 
 /** The tray light: its colour and tooltip show the worst current status. */
 export function createTray(actions: TrayActions) {
-  const image = (findings: readonly Finding[] | undefined) => {
+  const image = (
+    findings: readonly Finding[] | undefined,
+    monitors?: MonitorGlance,
+  ) => {
     const size = 32
     return nativeImage.createFromBitmap(
-      trayBitmap(trayStatus(findings), size),
+      trayBitmap(trayStatus(findings, monitors), size),
       {
         width: size,
         height: size,
@@ -33,9 +41,9 @@ export function createTray(actions: TrayActions) {
   )
   tray.on('click', actions.open)
   return {
-    show(findings: readonly Finding[] | undefined) {
-      tray.setImage(image(findings))
-      tray.setToolTip(trayTooltip(findings))
+    show(findings: readonly Finding[] | undefined, monitors?: MonitorGlance) {
+      tray.setImage(image(findings, monitors))
+      tray.setToolTip(trayTooltip(findings, monitors))
     },
   }
 }

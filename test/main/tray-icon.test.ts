@@ -61,3 +61,21 @@ describe('the tray', () => {
     )
   })
 })
+
+describe('the tray with monitors running', () => {
+  it('turns red and names the pages that are down', () => {
+    const monitors = { down: ['https://shop.test/'], offline: false }
+    expect(trayStatus([sampleFinding()], monitors)).toBe('fail')
+    expect(trayTooltip([sampleFinding()], monitors)).toBe(
+      'Launch Ready: DOWN: https://shop.test/. Last audit: all checks pass',
+    )
+  })
+
+  it('says the machine is offline rather than the site down', () => {
+    const monitors = { down: [], offline: true }
+    expect(trayStatus([sampleFinding()], monitors)).toBe('pass')
+    expect(trayTooltip(undefined, monitors)).toBe(
+      'Launch Ready: You are offline; monitoring waits. No audit yet',
+    )
+  })
+})
