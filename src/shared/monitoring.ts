@@ -39,7 +39,7 @@ export interface MonitoringView {
 
 export interface MonitorView {
   readonly id: string
-  readonly kind: 'uptime' | 'tls' | 'records'
+  readonly kind: 'uptime' | 'tls' | 'records' | 'synthetic-login'
   readonly target: string
   /** Unknown until it has run in this app or been stored. */
   readonly state?: 'up' | 'suspect' | 'down' | 'recovering' | 'offline'

@@ -67,6 +67,7 @@ export async function createMonitoring(
     store,
     dispatcher,
     clock,
+    vault: options.vault,
     log: log.child('monitor'),
     onEvent: options.onEvent,
   })

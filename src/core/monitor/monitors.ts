@@ -2,7 +2,7 @@ import { workspaceHosts, type Workspace } from '../../shared/workspace'
 import { siteUrl } from '../net/network'
 
 /** What a monitor watches. */
-export type MonitorKind = 'uptime' | 'tls' | 'records'
+export type MonitorKind = 'uptime' | 'tls' | 'records' | 'synthetic-login'
 
 /** One monitor of a workspace, as its settings define it. */
 export interface MonitorSpec {
@@ -29,8 +29,9 @@ export function uptimeUrls(workspace: Workspace): readonly string[] {
 
 /**
  * The monitors a workspace asks for: one uptime monitor per page (every
- * 1–5 min), and daily the certificate of every host the domain checks
- * look at (apex, www, subdomains) and the DNS and mail records (drift).
+ * 1–5 min), the scripted admin login when there is one, and daily the
+ * certificate of every host the domain checks look at (apex, www,
+ * subdomains) and the DNS and mail records (drift).
  */
 export function monitorsFor(workspace: Workspace): readonly MonitorSpec[] {
   const m = workspace.monitoring
@@ -41,6 +42,14 @@ export function monitorsFor(workspace: Workspace): readonly MonitorSpec[] {
     target: url,
     intervalMs: m.uptime.intervalSeconds * 1000,
   }))
+  if (m.syntheticLogin) {
+    specs.push({
+      id: `synthetic-login ${m.syntheticLogin.url}`,
+      kind: 'synthetic-login',
+      target: m.syntheticLogin.url,
+      intervalMs: m.syntheticLogin.intervalMinutes * 60_000,
+    })
+  }
   const canonical = new URL(workspace.canonicalOrigin)
   if (m.daily.tls && canonical.protocol === 'https:') {
     const hosts = new Set([canonical.hostname, ...workspaceHosts(workspace)])

@@ -3,6 +3,7 @@ import { messageOf } from '../errors'
 import { silentLogger, type Logger } from '../log'
 import type { Network } from '../net/network'
 import type { Store } from '../store/store'
+import type { Vault } from '../vault/vault'
 import {
   downAlert,
   driftAlert,
@@ -21,6 +22,7 @@ import {
   type ProbeResult,
 } from './probes'
 import { Scheduler, type SchedulerOptions } from './scheduler'
+import { probeSyntheticLogin } from './synthetic-login'
 import {
   initialStatus,
   transition,
@@ -56,6 +58,10 @@ export interface MonitorServiceOptions {
   readonly store: Store
   readonly dispatcher: AlertDispatcher
   readonly clock: Clock
+  /** Where the scripted login's password comes from. */
+  readonly vault?: Pick<Vault, 'get'>
+  /** Where a failed login's screenshot goes; the app's data folder. */
+  readonly screenshotDir?: string
   readonly log?: Logger
   readonly onEvent?: (event: MonitorEvent) => void
   /** Passed through to the scheduler (jitter, random, spreads). */
@@ -181,6 +187,11 @@ export class MonitorService {
         )
       case 'tls':
         return probeCertificate(net, spec.target, clock.now(), signal)
+      case 'synthetic-login':
+        return probeSyntheticLogin(workspace, net, signal, {
+          vault: this.#o.vault,
+          screenshotDir: this.#o.screenshotDir,
+        })
       case 'records':
         throw new Error('records monitors have no probe')
     }
@@ -278,6 +289,18 @@ export class MonitorService {
       target: spec.target,
       owner: this.#o.workspace.monitoring.owner,
       at,
+    }
+    if (spec.kind === 'synthetic-login') {
+      return {
+        ...base,
+        titles: {
+          down: `Signing in to the admin of ${base.site} fails`,
+          recovered: `Signing in to the admin of ${base.site} works again`,
+        },
+        firstStep:
+          'Sign in yourself; the failed step and a screenshot are in the ' +
+          'monitor history.',
+      }
     }
     if (spec.kind !== 'tls') return base
     return {

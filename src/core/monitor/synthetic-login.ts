@@ -8,9 +8,15 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core'
-import { secretRefName, type SyntheticLogin } from '../../shared/workspace'
+import {
+  secretRefName,
+  type SyntheticLogin,
+  type Workspace,
+} from '../../shared/workspace'
 import { messageOf } from '../errors'
 import type { Network } from '../net/network'
+import type { Vault } from '../vault/vault'
+import type { ProbeResult } from './probes'
 
 /**
  * monitor.synthetic-login's browser run: open the admin login page, fill
@@ -420,4 +426,34 @@ async function keepScreenshot(
 /** Playwright's first line, without its call log. */
 function firstLine(error: unknown): string {
   return messageOf(error).split('\n')[0]!.trim()
+}
+
+/**
+ * The scripted login as the scheduled monitor's probe: a failure's
+ * reason names the step; the screenshot goes to `screenshotDir`.
+ */
+export async function probeSyntheticLogin(
+  workspace: Workspace,
+  net: SyntheticOptions['net'],
+  signal: AbortSignal,
+  options: {
+    readonly vault?: Pick<Vault, 'get'>
+    readonly screenshotDir?: string
+  },
+): Promise<ProbeResult> {
+  const script = workspace.monitoring.syntheticLogin
+  if (!script) return { ok: false, reason: 'No admin login is scripted.' }
+  const result = await runSyntheticLogin(script, {
+    net,
+    secret: async (name) => options.vault?.get(name),
+    screenshotDir: options.screenshotDir ?? defaultScreenshotDir(),
+    signal,
+  })
+  if (result.ok) return { ok: true, durationMs: result.totalMs }
+  const shot = result.screenshot ? ` Screenshot: ${result.screenshot}` : ''
+  return {
+    ok: false,
+    durationMs: result.totalMs,
+    reason: `At "${result.failedStep}": ${result.reason}${shot}`,
+  }
 }

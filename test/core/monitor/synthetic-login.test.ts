@@ -2,8 +2,14 @@ import { mkdtemp, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { AlertDispatcher } from '../../../src/core/monitor/alerts/dispatcher'
+import { MonitorService } from '../../../src/core/monitor/service'
+import { createNetwork } from '../../../src/core/net/network'
+import { Store } from '../../../src/core/store/store'
+import { loadWorkspace } from '../../../src/core/workspace/load'
 import type { Finding } from '../../../src/shared/finding'
 import { audit, provideSecret, workspaceWith } from '../../support/audit'
+import { FakeClock } from '../../support/fake-clock'
 import {
   ADMIN_PAGES,
   ADMIN_USER,
@@ -132,5 +138,58 @@ describe('monitor.synthetic-login', () => {
     const { findings } = await audit(world.workspaceFile, [CHECK])
     expect(findings[0]).toMatchObject({ status: 'skip' })
     expect(findings[0]!.fix).toMatch(/syntheticLogin:/)
+  })
+})
+
+describe('the synthetic-login monitor', () => {
+  async function serve(password: string) {
+    const file = await workspaceWith(world.workspaceFile, {
+      monitoring: {
+        // The world's own page tells the service this machine is online.
+        referenceUrls: [page('/')],
+        syntheticLogin: script({ intervalMinutes: 5 }),
+      },
+    })
+    const { workspace, file: path } = await loadWorkspace(file)
+    const store = new Store(join(shots, `h-${Date.now()}.sqlite3`))
+    const clock = new FakeClock()
+    const service = new MonitorService({
+      workspace,
+      workspaceId: path,
+      net: await createNetwork(workspace, path),
+      store,
+      dispatcher: new AlertDispatcher({
+        queue: store.alerts,
+        workspace: path,
+        channels: [],
+        clock,
+      }),
+      clock,
+      vault: { get: async () => password },
+      screenshotDir: shots,
+    })
+    const spec = service.monitors.find((m) => m.kind === 'synthetic-login')!
+    await service.runOnce(spec, new AbortController().signal)
+    const [sample] = store.monitor.samples(path, spec.id, 0, Infinity)
+    await service.stop()
+    store.close()
+    return { spec, sample: sample!, status: service.status().get(spec.id)! }
+  }
+
+  it('runs every intervalMinutes and records a sign-in as up', async () => {
+    const { spec, sample, status } = await serve(world.adminPassword)
+    expect(spec).toMatchObject({
+      intervalMs: 5 * 60_000,
+      target: page(ADMIN_PAGES.login),
+    })
+    expect(sample.ok, sample.error ?? '').toBe(true)
+    expect(status.state).toBe('up')
+  })
+
+  it('records a failed sign-in with its step, to be confirmed', async () => {
+    const { sample, status } = await serve('not-the-password')
+    expect(sample.ok).toBe(false)
+    expect(sample.error).toMatch(/^At "dashboard visible": The login form/)
+    expect(status.state).toBe('suspect')
   })
 })

@@ -135,7 +135,9 @@ function MonitorRow({ monitor }: { monitor: MonitorView }) {
           ? 'Page'
           : monitor.kind === 'tls'
             ? 'Certificate'
-            : 'Records'}
+            : monitor.kind === 'synthetic-login'
+              ? 'Admin login'
+              : 'Records'}
         : <code>{monitor.target}</code>
       </th>
       <td>
