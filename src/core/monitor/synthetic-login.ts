@@ -1,7 +1,9 @@
+import { createHash, X509Certificate } from 'node:crypto'
 import { constants } from 'node:fs'
 import { access, mkdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { connect } from 'node:tls'
 import {
   chromium,
   type Browser,
@@ -56,7 +58,7 @@ export type SyntheticResult =
     }
 
 export interface SyntheticOptions {
-  readonly net: Pick<Network, 'resolver' | 'extraCa'>
+  readonly net: Pick<Network, 'resolver' | 'extraCa' | 'ca'>
   /** Reads a `secret:NAME` value; undefined when there is none. */
   readonly secret: (name: string) => Promise<string | undefined>
   /** Where failure screenshots go; created when missing. */
@@ -187,13 +189,14 @@ async function hostRules(
   script: SyntheticLogin,
   net: SyntheticOptions['net'],
 ): Promise<{ ok: true; args: string[] } | { ok: false; reason: string }> {
-  // Only a workspace with its own DNS servers needs mapping; otherwise
-  // the browser asks the system's, as any visitor's would.
-  if (!net.resolver.isCustom) return { ok: true, args: [] }
   const urls = [script.url, script.criticalAction?.url].filter(
     (u): u is string => u !== undefined,
   )
-  const hosts = [...new Set(urls.map((u) => new URL(u).hostname))]
+  // Only a workspace with its own DNS servers needs mapping; otherwise
+  // the browser asks the system's, as any visitor's would.
+  const hosts = net.resolver.isCustom
+    ? [...new Set(urls.map((u) => new URL(u).hostname))]
+    : []
   const maps: string[] = []
   for (const host of hosts) {
     const found = await net.resolver.resolve(host)
@@ -204,9 +207,80 @@ async function hostRules(
     }
     maps.push(`MAP ${host} ${address.includes(':') ? `[${address}]` : address}`)
   }
+  const pins: string[] = []
+  if (net.extraCa.length > 0) {
+    for (const url of new Set(urls.map((u) => new URL(u).origin))) {
+      const pin = await verifiedKey(new URL(url), maps, net.ca)
+      if (!pin.ok) return pin
+      if (pin.spki) pins.push(pin.spki)
+    }
+  }
   // Any other name fails rather than leak to the system's resolver.
-  maps.push('MAP * ~NOTFOUND')
-  return { ok: true, args: [`--host-resolver-rules=${maps.join(', ')}`] }
+  if (maps.length > 0) maps.push('MAP * ~NOTFOUND')
+  return {
+    ok: true,
+    args: [
+      ...(maps.length > 0 ? [`--host-resolver-rules=${maps.join(', ')}`] : []),
+      ...(pins.length > 0
+        ? [`--ignore-certificate-errors-spki-list=${pins.join(',')}`]
+        : []),
+    ],
+  }
+}
+
+/**
+ * Chromium cannot be given a CA to trust, only server keys
+ * (--ignore-certificate-errors-spki-list). With a private CA
+ * (network.caFile) the certificate of each https origin is verified
+ * here against the workspace's roots and its host name, and only then
+ * is its key handed to the browser.
+ */
+async function verifiedKey(
+  url: URL,
+  maps: readonly string[],
+  ca: readonly string[],
+): Promise<{ ok: true; spki?: string } | { ok: false; reason: string }> {
+  if (url.protocol !== 'https:') return { ok: true }
+  const address = maps
+    .find((m) => m.startsWith(`MAP ${url.hostname} `))
+    ?.split(' ')[2]
+    ?.replace(/^\[|\]$/g, '')
+  const port = Number(url.port || 443)
+  return new Promise((resolve) => {
+    const socket = connect({
+      host: address ?? url.hostname,
+      port,
+      servername: url.hostname,
+      ca: [...ca],
+      timeout: 10_000,
+    })
+    const done = (
+      result: { ok: true; spki?: string } | { ok: false; reason: string },
+    ) => {
+      socket.destroy()
+      resolve(result)
+    }
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate().raw
+      const key = new X509Certificate(raw).publicKey.export({
+        type: 'spki',
+        format: 'der',
+      })
+      done({
+        ok: true,
+        spki: createHash('sha256').update(key).digest('base64'),
+      })
+    })
+    socket.once('timeout', () =>
+      done({ ok: false, reason: `${url.host} did not complete TLS in 10 s.` }),
+    )
+    socket.once('error', (error) =>
+      done({
+        ok: false,
+        reason: `The certificate of ${url.host} is not trusted: ${messageOf(error)}`,
+      }),
+    )
+  })
 }
 
 async function drive(
@@ -216,12 +290,7 @@ async function drive(
   options: SyntheticOptions,
   steps: SyntheticStep[],
 ): Promise<SyntheticResult> {
-  // A private CA (network.caFile) is not in Chromium's trust store and
-  // Playwright cannot add one; certificates are tls.valid's job, so the
-  // browser accepts the site's certificate then. A known shortcoming.
-  const context = await browser.newContext({
-    ignoreHTTPSErrors: options.net.extraCa.length > 0,
-  })
+  const context = await browser.newContext()
   const page = await context.newPage()
   const started = performance.now()
   const elapsed = () => performance.now() - started

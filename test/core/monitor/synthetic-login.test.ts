@@ -1,5 +1,6 @@
-import { mkdtemp, stat } from 'node:fs/promises'
+import { mkdtemp, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { rootCertificates } from 'node:tls'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { AlertDispatcher } from '../../../src/core/monitor/alerts/dispatcher'
@@ -132,6 +133,24 @@ describe('monitor.synthetic-login', () => {
     })
     expect(f.detail).toMatch(/over its 1\.5 s budget during "order lookup"/)
     expect(f.evidence.totalMs).toBeLessThan(2500)
+  })
+
+  it('refuses a certificate the workspace CA does not vouch for, before the browser loads it', async () => {
+    const other = join(shots, 'other-ca.pem')
+    await writeFile(other, rootCertificates[0]!)
+    const { workspace } = await loadWorkspace(world.workspaceFile)
+    const file = await workspaceWith(world.workspaceFile, {
+      network: { ...workspace.network, caFile: other },
+      monitoring: { syntheticLogin: script() },
+    })
+    const [f] = (await audit(file, [CHECK])).findings
+    expect(f, JSON.stringify(f)).toMatchObject({
+      status: 'fail',
+      title: 'The admin login failed at "open login page"',
+    })
+    expect(f!.detail).toMatch(
+      /^The certificate of www\.shop\.test:\d+ is not trusted/,
+    )
   })
 
   it('skips a workspace with no scripted login, showing how to add one', async () => {
