@@ -46,6 +46,7 @@ export const monitorSyntheticLogin: Check = {
           title: 'No admin login is scripted',
           detail:
             'The workspace has no monitoring.syntheticLogin, so nobody finds out when signing in to the admin breaks until someone needs it.',
+          evidence: { syntheticLogin: 'none' },
           fix: SCRIPT_EXAMPLE,
         }),
       ]
