@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { appDataDir } from '../core/app-data'
 import { messageOf } from '../core/errors'
 import { createLogger } from '../core/log'
 import { systemClock, type Clock } from '../core/monitor/clock'
@@ -29,14 +29,7 @@ export function defaultHistoryFile(
   platform = process.platform,
 ): string {
   if (env.LAUNCH_READY_DB) return env.LAUNCH_READY_DB
-  const home = env.HOME ?? homedir()
-  const base =
-    platform === 'darwin'
-      ? join(home, 'Library', 'Application Support')
-      : platform === 'win32'
-        ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-        : (env.XDG_CONFIG_HOME ?? join(home, '.config'))
-  return join(base, 'launch-ready', 'history.sqlite3')
+  return join(appDataDir(env, platform), 'history.sqlite3')
 }
 
 /**

@@ -1,9 +1,9 @@
 import { createHash, X509Certificate } from 'node:crypto'
 import { constants } from 'node:fs'
 import { access, mkdir } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
+import { appDataDir } from '../app-data'
 import {
   chromium,
   type Browser,
@@ -123,14 +123,7 @@ export function defaultScreenshotDir(
   platform = process.platform,
 ): string {
   if (env.LAUNCH_READY_SCREENSHOTS) return env.LAUNCH_READY_SCREENSHOTS
-  const home = env.HOME ?? homedir()
-  const base =
-    platform === 'darwin'
-      ? join(home, 'Library', 'Application Support')
-      : platform === 'win32'
-        ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-        : (env.XDG_CONFIG_HOME ?? join(home, '.config'))
-  return join(base, 'launch-ready', 'screenshots')
+  return join(appDataDir(env, platform), 'screenshots')
 }
 
 /** A step that failed, with the sentence the user reads. */
