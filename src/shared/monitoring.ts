@@ -37,22 +37,36 @@ export interface MonitoringView {
   }[]
 }
 
-export interface MonitorView {
-  readonly id: string
-  readonly kind: 'uptime' | 'tls' | 'records' | 'synthetic-login'
-  readonly target: string
-  /** Unknown until it has run in this app or been stored. */
-  readonly state?: 'up' | 'suspect' | 'down' | 'recovering' | 'offline'
-  readonly since?: number
-  readonly reason?: string
-  /** Shares of good samples over 24 h, 7 d and 30 d. */
+/** What a monitor watches. */
+export type MonitorKind = 'uptime' | 'tls' | 'records' | 'synthetic-login'
+
+/**
+ * Where a monitor stands: up → suspect → down → recovering → up, and
+ * offline when the machine itself has lost the network.
+ */
+export type MonitorState = 'up' | 'suspect' | 'down' | 'recovering' | 'offline'
+
+/** The headline numbers of one monitor, as the dashboard shows them. */
+export interface MonitorSummary {
+  /** Uptime fractions over 24 h, 7 d and 30 d; absent with no samples. */
   readonly uptime: {
     readonly day?: number
     readonly week?: number
     readonly month?: number
   }
+  /** Response time over the last 24 h. */
   readonly p50?: number
   readonly p95?: number
+}
+
+export interface MonitorView extends MonitorSummary {
+  readonly id: string
+  readonly kind: MonitorKind
+  readonly target: string
+  /** Unknown until it has run in this app or been stored. */
+  readonly state?: MonitorState
+  readonly since?: number
+  readonly reason?: string
 }
 
 /** How a test alert went through one channel. */

@@ -1,8 +1,8 @@
+import type { MonitorKind } from '../../shared/monitoring'
 import { workspaceHosts, type Workspace } from '../../shared/workspace'
 import { siteUrl } from '../net/network'
 
-/** What a monitor watches. */
-export type MonitorKind = 'uptime' | 'tls' | 'records' | 'synthetic-login'
+export type { MonitorKind }
 
 /** One monitor of a workspace, as its settings define it. */
 export interface MonitorSpec {

@@ -6,7 +6,9 @@
  * online. Pure: the caller runs the probes and the effects.
  */
 
-export type MonitorState = 'up' | 'suspect' | 'down' | 'recovering' | 'offline'
+import type { MonitorState } from '../../shared/monitoring'
+
+export type { MonitorState }
 
 /** What one probe of the monitor saw. */
 export type Observation =

@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3'
+import type { MonitorSummary } from '../../shared/monitoring'
 
 /**
  * Monitoring history in the store's database (migration 3): samples and
  * their rollups, monitor states, incidents, record baselines and drift,
  * deploy markers. Times are Unix milliseconds throughout.
  */
+
+export type { MonitorSummary }
 
 /** Upper bounds (ms) of the response-time histogram every rollup keeps. */
 export const MONITOR_HISTOGRAM_MS: readonly number[] = [
@@ -93,19 +96,6 @@ export interface StoredMonitorState {
   readonly since: number
   /** JSON the state machine keeps (what failed, since when). */
   readonly detail: string
-}
-
-/** The headline numbers of one monitor, as the dashboard shows them. */
-export interface MonitorSummary {
-  /** Uptime fractions over 24 h, 7 d and 30 d; absent with no samples. */
-  readonly uptime: {
-    readonly day?: number
-    readonly week?: number
-    readonly month?: number
-  }
-  /** Response time over the last 24 h. */
-  readonly p50?: number
-  readonly p95?: number
 }
 
 /** How long each kind of history is kept, in days. */

@@ -1,3 +1,4 @@
+import type { TestAlertResult } from '../../../shared/monitoring'
 import { messageOf } from '../../errors'
 import { silentLogger, type Logger } from '../../log'
 import type { AlertQueue, QueuedAlert } from '../../store/alert-queue'
@@ -25,9 +26,7 @@ export interface DispatcherOptions {
 }
 
 /** How a test alert went. */
-export type TestDelivery =
-  | { readonly ok: true; readonly channel: string }
-  | { readonly ok: false; readonly channel: string; readonly error: string }
+export type TestDelivery = TestAlertResult
 
 /**
  * Sends alerts through the persisted queue: every alert is written for
