@@ -12,6 +12,7 @@ import type {
   WorkspaceView,
 } from '../../shared/ipc'
 import type { MonitoringView } from '../../shared/monitoring'
+import { scannedSecrets } from '../../shared/secret-evidence'
 import { localTimeZone } from '../../shared/time'
 import {
   WORKSPACE_VERSION,
@@ -429,21 +430,6 @@ function changesBetween(before: AuditView, after: RunView): RunChanges {
       .map(([, f]) => changed(f)),
     broke: [...now].filter(([key]) => !old.has(key)).map(([, f]) => changed(f)),
   }
-}
-
-/** The secret findings a secrets.* finding lists in its evidence. */
-function scannedSecrets(
-  evidence: Finding['evidence'],
-): { fingerprint: string; rule: string; file: string }[] {
-  const listed = Array.isArray(evidence.findings) ? evidence.findings : []
-  return listed.flatMap((item) => {
-    const { fingerprint, rule, file } = (item ?? {}) as Record<string, unknown>
-    return typeof fingerprint === 'string' &&
-      typeof rule === 'string' &&
-      typeof file === 'string'
-      ? [{ fingerprint, rule, file }]
-      : []
-  })
 }
 
 function toView(loaded: LoadedWorkspace): WorkspaceView {

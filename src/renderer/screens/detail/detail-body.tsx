@@ -1,13 +1,13 @@
 import type { ReactNode } from 'react'
 import { checkInfo } from '../../../shared/catalogue'
 import type { Finding } from '../../../shared/finding'
+import { withoutSecretList } from '../../../shared/secret-evidence'
 import { SeverityBadge, StatusBadge } from '../../components/badges'
 import { StandardLink } from '../../components/standard-link'
 import { CheckHistory } from './check-history'
 import { EvidenceView } from './evidence-view'
 import { FixText } from './fix-text'
 import { SecretFindings } from './secret-findings'
-import { withoutSecretList } from '../../lib/secrets'
 
 /** Everything about one finding, in the order a founder needs it. */
 export function DetailBody({ finding }: { finding: Finding }) {

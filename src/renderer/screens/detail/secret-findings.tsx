@@ -1,7 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import type { Finding } from '../../../shared/finding'
 import { Field } from '../../components/field'
-import { scannedSecrets, type ScannedSecret } from '../../lib/secrets'
+import {
+  scannedSecrets,
+  type ScannedSecret,
+} from '../../../shared/secret-evidence'
 import { readableError, settle } from '../../lib/result'
 import { useAuditStore } from '../../stores/audit'
 

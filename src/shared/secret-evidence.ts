@@ -1,4 +1,9 @@
-import type { Evidence } from '../../shared/finding'
+import type { Evidence } from './finding'
+
+/**
+ * The secrets a secrets.* finding lists in its evidence (secretsVerdict
+ * writes them), read back by the window and by the session's baseline.
+ */
 
 /** One secret a scan found, as secrets.repo and secrets.build-log list it. */
 export interface ScannedSecret {
